@@ -1,0 +1,163 @@
+"""Dates in every UK style, day first, and the role each plays (decided, signed, published, ...)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from models import DateKind, Method
+
+from ..layout import Span
+from . import Context, Found
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+            ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+            ("october", "oct"), ("november", "nov"), ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
+
+DATE_PATTERNS = [
+    # 14/9/23, 14/09/2023, 14.09.2023, 14-09-2023
+    re.compile(r"(?<![\d/-])(?<!\d\.)(?P<day>[0-3]?\d)(?P<sep>[/.-])(?P<mon>[01]?\d)(?P=sep)(?P<year>\d{4}|\d\d)(?![\d/])"),
+    # 14th September 2023, Monday, 23rd February, 2009, 3rd March , 2009, 14 Sept. 2023
+    re.compile(rf"\b{_WEEKDAY}{_DAY}(?:\s+of)?\s+{_MONTH}\s*,?\s*{_YEAR}\b", re.IGNORECASE),
+    # September 14, 2023 / September 14th 2023
+    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
+]
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    if len(text) == 2:
+        year += 2000 if year <= (dt.date.today().year % 100) + 10 else 1900
+    return year
+
+
+def _date_from(match: re.Match) -> dt.date | None:
+    parts = match.groupdict()
+    month = int(parts["mon"]) if parts.get("mon") else _MONTHS[parts["month"].lower().rstrip(".")]
+    try:
+        return dt.date(_year(parts["year"]), month, int(parts["day"]))
+    except ValueError:
+        return None
+
+
+def find_dates(text: str) -> list[tuple[dt.date, int, int]]:
+    """Every date in `text`, as (date, start, end), in order of appearance."""
+    found = []
+    taken: list[tuple[int, int]] = []
+    for pattern in DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            if any(s < match.end() and match.start() < e for s, e in taken):
+                continue
+            value = _date_from(match)
+            if value is not None:
+                found.append((value, match.start(), match.end()))
+                taken.append((match.start(), match.end()))
+    return sorted(found, key=lambda item: item[1])
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The first date in `text`, day first: '14/9/23' and '3rd March , 2009' both parse."""
+    dates = find_dates(text)
+    return dates[0][0] if dates else None
+
+
+@dataclass
+class DatedValue:
+    kind: DateKind
+    value: dt.date
+    label: str
+    found: Found
+
+
+_DATE_FIELDS = ("date_decision", "date_signed", "date_published", "date_effective", "date_call_in", "date_meeting")
+# A line holding nothing but a date, beside the dotted signature lines of a signed form.
+_SIGNATURE_RULE = re.compile(r"^\s*(?:\.{6,}|_{6,}|signed|date|signed\s+date|signature)\s*$", re.IGNORECASE)
+
+
+def extract(ctx: Context) -> list[DatedValue]:
+    dated: list[DatedValue] = []
+    for name in _DATE_FIELDS:
+        for hit in ctx.layout.all(name):
+            span = ctx.layout.line_value(hit)
+            if span is None:
+                continue
+            dates = find_dates(span.text)
+            if not dates:
+                ctx.warnings.append(f"'{hit.label}' has no date odr can read: {span.text[:60]!r}")
+                continue
+            value, start, end = dates[0]
+            kind = DateKind(hit.spec.date_kind or "other")
+            where = Span(span.text[start:end], span.start, span.end, span.page)
+            dated.append(DatedValue(kind, value, " ".join(hit.label.split()), Found(value, where, Method.label)))
+    if not any(d.kind == DateKind.signed for d in dated):
+        dated.extend(_signature_block_dates(ctx))
+    dated.extend(_prose_dates(ctx, {(d.kind, d.value) for d in dated}))
+    return dated
+
+
+def _signature_block_dates(ctx: Context) -> list[DatedValue]:
+    lines = ctx.document.lines
+    out = []
+    for index, line in enumerate(lines):
+        dates = find_dates(line.text)
+        if len(dates) != 1 or len(line.text.strip()) > len(line.text[dates[0][1] : dates[0][2]]) + 2:
+            continue
+        nearby = lines[max(0, index - 3) : index + 4]
+        if any(_SIGNATURE_RULE.match(other.text) for other in nearby if other is not line):
+            value, start, end = dates[0]
+            span = ctx.span_of(line.start + start, line.start + end)
+            out.append(DatedValue(DateKind.signed, value, "signature", Found(value, span, Method.pattern)))
+    return out[-1:]
+
+
+def _prose_dates(ctx: Context, known: set) -> list[DatedValue]:
+    """Dates whose role the sentence around them states ("This decision was published on ...")."""
+    labelled_lines = ctx.layout.hit_line_indexes()
+    text = ctx.document.text
+    out = []
+    for line_index, line in enumerate(ctx.document.lines):
+        if line_index in labelled_lines or not find_dates(line.text):
+            continue
+        for value, start, end in find_dates(line.text):
+            sentence_start = max(text.rfind(".", 0, line.start + start), text.rfind("\n\n", 0, line.start + start)) + 1
+            before = " ".join(text[sentence_start : line.start + start].split())[-120:]
+            after = " ".join(text[line.start + end : line.start + end + 80].split())
+            kind, phrase = _phrase_kind(ctx, before, after)
+            if kind is None or (kind, value) in known:
+                continue
+            known.add((kind, value))
+            span = ctx.span_of(line.start + start, line.start + end)
+            out.append(DatedValue(kind, value, phrase, Found(value, span, Method.pattern)))
+    return out
+
+
+def _phrase_kind(ctx: Context, before: str, after: str) -> tuple[DateKind | None, str]:
+    for kind, patterns in ctx.profile.date_phrases.items():
+        for pattern in patterns:
+            match = pattern.search(before) or pattern.search(after.split(".")[0])
+            if match:
+                return DateKind(kind), match.group(0)
+    return None, ""
+
+
+def decision_date(dated: list[DatedValue]) -> Found | None:
+    """The date the decision was taken: labelled as such, else the meeting that took it, else signed."""
+    for kind in (DateKind.decision, DateKind.signed):
+        for entry in dated:
+            if entry.kind == kind:
+                return Found(entry.value, entry.found.span, entry.found.method, entry.found.confidence)
+    return None

@@ -1,0 +1,98 @@
+"""Yes/no facts: key decision, decision type, exempt information."""
+
+from __future__ import annotations
+
+import re
+
+from models import DecisionType, Exemption, Method
+
+from ..layout import Span
+from . import Context, Found
+
+_YES = re.compile(r"^(?:yes|y|true|key(?:\s+decision)?)\b", re.IGNORECASE)
+_NO = re.compile(r"^(?:no|n|false|non[- ]?key|not\s+(?:a\s+)?key)\b", re.IGNORECASE)
+_BOX = re.compile(r"(?P<word>yes|no)\s*(?P<box>[☒☑✔✓✗✘■☐□]|\[[ xX]?\]|\([ xX]?\))", re.IGNORECASE)
+
+
+def parse_yes_no(text: str) -> bool | None:
+    """'Yes', 'NO', 'Non-key', or tick boxes 'Yes ☒ No ☐' -> bool; anything else -> None."""
+    boxes = _BOX.findall(text)
+    if boxes:
+        ticked = {word.lower() for word, box in boxes if box.strip("[]() ") and box not in "☐□"}
+        if len(ticked) == 1:
+            return ticked.pop() == "yes"
+    text = text.strip(" .:-")
+    if _NO.match(text):
+        return False
+    if _YES.match(text):
+        return True
+    return None
+
+
+def key_decision(ctx: Context) -> Found | None:
+    for _, span in ctx.label_values("key_decision"):
+        value = parse_yes_no(span.text)
+        if value is not None:
+            return Found(value, span, Method.label)
+    for _, span in ctx.label_values("decision_type"):
+        if re.search(r"\bkey\b", span.text, re.IGNORECASE):
+            value = parse_yes_no(span.text)
+            if value is not None:
+                return Found(value, span, Method.label)
+    for flag, name in ((False, "key_decision_false"), (True, "key_decision_true")):
+        for pattern in ctx.profile.prose.get(name, []):
+            match = pattern.search(ctx.document.text)
+            if match:
+                return Found(flag, ctx.span_of(match.start(), match.end()), Method.pattern)
+    return None
+
+
+_TYPE_WORDS = [
+    (re.compile(r"\bnon[- ]?executive\b", re.IGNORECASE), DecisionType.non_executive),
+    (re.compile(r"\b(?:full\s+)?council\b", re.IGNORECASE), DecisionType.council),
+    (re.compile(r"\bexecutive\b|\bcabinet\b", re.IGNORECASE), DecisionType.executive),
+]
+
+
+def decision_type(ctx: Context) -> Found | None:
+    for _, span in ctx.label_values("decision_type"):
+        for pattern, kind in _TYPE_WORDS:
+            if pattern.search(span.text):
+                return Found(kind, span, Method.label)
+    for pattern in ctx.profile.prose.get("non_executive", []):
+        match = pattern.search(ctx.document.text)
+        if match:
+            return Found(DecisionType.non_executive, ctx.span_of(match.start(), match.end()), Method.pattern)
+    return None
+
+
+def _basis(ctx: Context, text: str) -> str | None:
+    for pattern in ctx.profile.prose.get("exempt_basis", []):
+        match = pattern.search(text)
+        if match:
+            return " ".join(match.group("value").split())
+    return None
+
+
+def exempt_information(ctx: Context) -> Found | None:
+    """Whether the record says part of it is withheld. A template's standing reminder about
+    Schedule 12A is not an exemption: only a statement that something is withheld is."""
+    for _, span in ctx.label_values("exempt_information"):
+        value = parse_yes_no(span.text)
+        basis = _basis(ctx, span.text)
+        if value is None and (basis or re.search(r"\bpara(?:graph)?\s*\d", span.text, re.IGNORECASE)):
+            value = True
+        if value is not None:
+            return Found(Exemption(exempt=value, basis=basis if value else None), span, Method.label)
+    text = ctx.document.text
+    for pattern in ctx.profile.prose.get("exempt_true", []):
+        match = pattern.search(text)
+        if match:
+            window = text[max(0, match.start() - 300) : match.end() + 400]
+            span = Span(match.group(0), match.start(), match.end(), ctx.document.page_at(match.start()))
+            return Found(Exemption(exempt=True, basis=_basis(ctx, window)), span, Method.pattern)
+    for pattern in ctx.profile.prose.get("exempt_false", []):
+        match = pattern.search(text)
+        if match:
+            return Found(Exemption(exempt=False), ctx.span_of(match.start(), match.end()), Method.pattern)
+    return None

@@ -1,0 +1,233 @@
+"""People: who took the decision, the executive member and portfolio, the contact officer."""
+
+from __future__ import annotations
+
+import re
+
+from models import ExecutiveMember, Method, OfficerContact, Person
+
+from ..layout import Span
+from ..profile import Profile
+from . import Context, Found
+
+_LEADING_FILL = re.compile(r"^[\s.…_:·-]+")
+_CMS_SUFFIX = re.compile(r"\s*\((?:meeting|officer decision|decision)\)\s*$", re.IGNORECASE)
+_NAME_TOKEN = re.compile(r"^(?:[A-Z][A-Za-z'’]*(?:-[A-Z][A-Za-z'’]*)*\.?|[A-Z]\.(?:[A-Z]\.)*)$")
+_PARTICLES = frozenset({"de", "van", "von", "da", "le", "la", "du", "der", "den", "al", "bin"})
+_SMALL_WORDS = frozenset({"for", "and", "of", "the", "to", "in", "on", "with", "&"})
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"\(?0\d{2,4}\)?[\d ]{6,12}\d(?:\s*\((?:internal|ext)[^)]*\))?", re.IGNORECASE)
+
+
+def clean(text: str) -> str:
+    text = _LEADING_FILL.sub("", text)
+    text = _CMS_SUFFIX.sub("", text)
+    return " ".join(text.split()).strip(" .,;:")
+
+
+def strip_honorifics(text: str, profile: Profile) -> str:
+    return profile.honorific.sub("", text.strip()).strip()
+
+
+def is_name(text: str, profile: Profile) -> bool:
+    """A person's name: two to four capitalised words or initials, none of them a job-title word."""
+    tokens = strip_honorifics(text, profile).split()
+    if not 2 <= len(tokens) <= 4:
+        return False
+    if any(t.lower().strip(".,") in profile.role_words for t in tokens):
+        return False
+    if not all(_NAME_TOKEN.match(t) or t.lower() in _PARTICLES for t in tokens):
+        return False
+    return any(len(t.strip(".")) > 1 for t in tokens)
+
+
+def fix_caps(title: str) -> str:
+    """'CABINET MEMBER FOR Housing' -> 'Cabinet Member for Housing'; acronyms alone are left as printed."""
+    words = title.split()
+    shouting = [w for w in words if len(w) >= 3 and w.isupper() and w.isalpha()]
+    if len(shouting) < 2:
+        return title
+    fixed = []
+    for i, word in enumerate(words):
+        if word.isupper() and word.isalpha():
+            lower = word.lower()
+            word = lower if (i and lower in _SMALL_WORDS) else lower.capitalize()
+        fixed.append(word)
+    return " ".join(fixed)
+
+
+def split_person(text: str, profile: Profile) -> Person | None:
+    """'Mrs Sue Chandler, Cabinet Member for X' -> name and title; a bare role -> title only."""
+    text = clean(text)
+    if not text:
+        return None
+    bracketed = re.match(r"^(?P<name>[^()]+?)\s*\((?P<title>[^()]+)\)$", text)
+    if bracketed and is_name(bracketed["name"], profile):
+        return Person(name=strip_honorifics(bracketed["name"], profile), title=fix_caps(bracketed["title"].strip()))
+    for separator in (",", " - ", " – ", ";"):
+        if separator in text:
+            head, tail = text.split(separator, 1)
+            if is_name(head, profile):
+                return Person(name=strip_honorifics(head, profile), title=fix_caps(clean(tail)) or None)
+    if is_name(text, profile):
+        return Person(name=strip_honorifics(text, profile))
+    return Person(title=fix_caps(text))
+
+
+def portfolio_of(title: str | None, profile: Profile) -> str | None:
+    if not title:
+        return None
+    for pattern in profile.portfolio_patterns:
+        match = pattern.search(title)
+        if match:
+            return clean(match.group("value")) or None
+    return None
+
+
+def capitalised_run(text: str) -> str:
+    """The leading run of capitalised words (with 'and', '&', commas between): a portfolio named in prose."""
+    words = text.split()
+    taken: list[str] = []
+    for i, word in enumerate(words):
+        bare = word.strip(",.;:")
+        if bare[:1].isupper():
+            taken.append(word)
+            if word.endswith((".", ";", ":")):
+                break
+            continue
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if bare.lower() in {"and", "&", "of"} and nxt[:1].isupper() and taken:
+            taken.append(word)
+            continue
+        break
+    return clean(" ".join(taken))
+
+
+def _person_from(span: Span | None, ctx: Context) -> Person | None:
+    return split_person(span.text, ctx.profile) if span else None
+
+
+def _compatible(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return True
+    a, b = a.casefold(), b.casefold()
+    return a == b or a in b or b in a
+
+
+def _signature(ctx: Context) -> tuple[Person, Span] | None:
+    """The first signature that names a person, with the title printed under it."""
+    for hit in ctx.layout.all("signed"):
+        span = ctx.layout.line_value(hit)
+        person = _person_from(span, ctx)
+        if person is None or person.name is None:
+            continue
+        if person.title is None:
+            following = [h for h in ctx.layout.all("signatory_title") if 0 < h.line_index - hit.line_index <= 4]
+            title_span = ctx.layout.line_value(following[0]) if following else None
+            if title_span is not None:
+                person = Person(name=person.name, title=fix_caps(clean(title_span.text)) or None)
+        return person, span
+    return None
+
+
+def _meeting_body(ctx: Context) -> tuple[Person, Span] | None:
+    """'Decided at meeting: 11/10/2012 - Cabinet' names the body that decided."""
+    for hit in ctx.layout.all("date_meeting"):
+        span = ctx.layout.line_value(hit)
+        if span is None:
+            continue
+        match = re.search(r"\d\s*[-–]\s*(?P<body>[A-Z][^()\n]*?)\s*(?:\(|$)", span.text)
+        if match:
+            return Person(title=clean(match["body"])), span
+    return None
+
+
+def decision_maker(ctx: Context) -> Found | None:
+    labelled = None
+    for field in ("decision_maker", "decision_maker_of"):
+        for _, span in ctx.label_values(field):
+            person = _person_from(span, ctx)
+            if person is not None:
+                labelled = Found(person, span, Method.label)
+                break
+        if labelled:
+            break
+    signed = _signature(ctx)
+    spoken = ctx.nlp.first_person(ctx.document, ctx.profile) if ctx.nlp else None
+    witness = None
+    if signed:
+        person, span = signed
+        if spoken and spoken[0].name == person.name and not person.title:
+            person = Person(name=person.name, title=spoken[0].title)
+        witness = Found(person, span, Method.label)
+    elif spoken:
+        witness = Found(spoken[0], spoken[1], Method.nlp)
+
+    if labelled:
+        person = labelled.value
+        if witness and person.name is None and _compatible(person.title, witness.value.title):
+            title = witness.value.title if _compatible(witness.value.title, person.title) and witness.value.title else person.title
+            return Found(Person(name=witness.value.name, title=title), labelled.span, Method.label)
+        return labelled
+    if witness:
+        return witness
+    meeting = _meeting_body(ctx)
+    if meeting:
+        return Found(meeting[0], meeting[1], Method.label, 0.8)
+    return None
+
+
+def executive_member(ctx: Context, maker: Found | None) -> Found | None:
+    portfolio_label = next(iter(ctx.label_values("portfolio")), None)
+    portfolio = clean(portfolio_label[1].text) if portfolio_label else None
+    for _, span in ctx.label_values("executive_member"):
+        person = _person_from(span, ctx)
+        if person is None:
+            continue
+        return Found(
+            ExecutiveMember(name=person.name, title=person.title, portfolio=portfolio or portfolio_of(person.title, ctx.profile)),
+            span,
+            Method.label,
+        )
+    if maker and maker.value.title and ctx.profile.member_role.search(maker.value.title):
+        person = maker.value
+        return Found(
+            ExecutiveMember(name=person.name, title=person.title, portfolio=portfolio or portfolio_of(person.title, ctx.profile)),
+            maker.span,
+            Method.derived,
+        )
+    for pattern in ctx.profile.prose.get("executive_member_report", []):
+        match = pattern.search(ctx.document.text)
+        area = capitalised_run(match["value"]) if match else None
+        if area:
+            span = ctx.span_of(match.start(), match.start("value") + len(area))
+            return Found(ExecutiveMember(title=f"{match['role']} for {area}", portfolio=area), span, Method.pattern)
+    if portfolio:
+        return Found(ExecutiveMember(portfolio=portfolio), portfolio_label[1], Method.label)
+    return None
+
+
+def officer_contact(ctx: Context) -> Found | None:
+    contact = next(iter(ctx.label_values("officer_contact")), None)
+    if contact is None:
+        return None
+    span = contact[1]
+    email_match = _EMAIL.search(span.text)
+    phone_match = _PHONE.search(span.text)
+    text = span.text
+    for match in (email_match, phone_match):
+        if match:
+            text = text.replace(match.group(0), " ")
+    person = split_person(text, ctx.profile) or Person()
+    phone = next((clean(s.text) for _, s in ctx.label_values("officer_phone")), None)
+    email = next((clean(s.text) for _, s in ctx.label_values("officer_email")), None)
+    return Found(
+        OfficerContact(
+            name=person.name,
+            title=person.title,
+            phone=phone or (phone_match.group(0).strip() if phone_match else None),
+            email=email or (email_match.group(0) if email_match else None),
+        ),
+        span,
+        Method.label,
+    )

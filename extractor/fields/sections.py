@@ -1,0 +1,142 @@
+"""Sections: the decision, its reasons, the alternatives rejected, consultation and interests."""
+
+from __future__ import annotations
+
+import re
+
+from models import Method
+
+from ..layout import Span, continues
+from ..profile import Profile
+from . import Context, Found
+from .dates import find_dates
+
+_SIGNATURE_FURNITURE = re.compile(r"^(?:[.…_\s]{6,}|signed|date|signed\s+date|signature)$", re.IGNORECASE)
+_ITEM_MARKER = re.compile(
+    r"^(?:(?P<bullet>[-–•*·▪●◦o])\s+|(?P<number>\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+|(?P<option>Option\s+\d+\b))",
+    re.IGNORECASE,
+)
+_OPTION_PREFIX = re.compile(r"^Option\s+\d+\s*[:.\-–]?\s*", re.IGNORECASE)
+_TERMINAL = ".!?;"
+_OPTION_WORDS = re.compile(
+    r"\b(?:options?|alternatives?|reject(?:ed|ion)?|instead|could|would|not to|do nothing|considered)\b", re.IGNORECASE
+)
+
+
+def _clean_lines(text: str) -> list[str]:
+    """Block lines without signature rules, lone dates beside them, or surrounding blanks."""
+    lines = [line.strip() for line in text.split("\n")]
+    kept = [
+        line
+        for line in lines
+        if not _SIGNATURE_FURNITURE.match(line)
+        and not (line and find_dates(line) and len(line) <= 12)
+    ]
+    while kept and not kept[-1]:
+        kept.pop()
+    return kept
+
+
+def unwrap(lines: list[str]) -> str:
+    """Join wrapped lines into paragraphs; keep list items and paragraphs on lines of their own."""
+    out: list[str] = []
+    for line in lines:
+        if not line:
+            if out and out[-1] != "":
+                out.append("")
+            continue
+        if out and out[-1] and not _ITEM_MARKER.match(line) and continues(out[-1], line):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return "\n".join(part for part in out if part)
+
+
+def _section(ctx: Context, field: str) -> tuple[str, Span] | None:
+    for _, span in ctx.label_values(field):
+        text = unwrap(_clean_lines(span.text))
+        if text:
+            return text, span
+    return None
+
+
+def text_section(ctx: Context, field: str) -> Found | None:
+    section = _section(ctx, field)
+    return Found(section[0], section[1], Method.section) if section else None
+
+
+def decision(ctx: Context) -> Found | None:
+    found = text_section(ctx, "decision")
+    if found:
+        return found
+    spoken = ctx.nlp.first_person(ctx.document, ctx.profile) if ctx.nlp else None
+    if spoken:
+        return Found(" ".join(spoken[1].text.split()), spoken[1], Method.pattern)
+    return None
+
+
+def rejected_options(ctx: Context) -> Found | None:
+    hits = ctx.layout.all("rejected_options")
+    if not hits:
+        return None
+    for hit in hits:
+        span = ctx.layout.block_value(hit)
+        if span is None:
+            continue
+        options = split_options(_clean_lines(span.text), ctx.profile)
+        return Found(options, span, Method.section)
+    ctx.warnings.append(f"section '{hits[0].label}' is empty: read as no options")
+    return Found([], ctx.span_of(hits[0].start, hits[0].value_start), Method.section, 0.5)
+
+
+def split_options(lines: list[str], profile: Profile) -> list[str]:
+    """One string per option: bullets, numbers and 'Option N' items, else paragraphs of prose.
+    'None' / 'Not applicable' give []; template placeholders ('Option 2 -') and the adopted
+    proposal itself are not rejected options."""
+    body = [line for line in lines if line]
+    if not body or any(p.search(body[0]) for p in profile.none_phrases):
+        return []
+    if any(_ITEM_MARKER.match(line) for line in body):
+        items = _list_items(lines)
+    else:
+        items = _paragraphs(lines)
+    options = []
+    for item in items:
+        text = " ".join(item.split())
+        if not _OPTION_PREFIX.sub("", text).strip(" -–:."):
+            continue
+        if any(p.search(text) for p in profile.proposal_phrases):
+            continue
+        options.append(text)
+    return options
+
+
+def _list_items(lines: list[str]) -> list[str]:
+    items: list[str] = []
+    open_item = False
+    for line in lines:
+        if not line:
+            continue
+        marker = _ITEM_MARKER.match(line)
+        if marker:
+            text = line if marker.group("option") else line[marker.end() :]
+            items.append(text.strip())
+            open_item = True
+        elif open_item and items and (items[-1].rstrip()[-1:] not in _TERMINAL or line[0].islower()):
+            items[-1] = f"{items[-1]} {line}"
+        elif items:
+            break  # prose after the list: commentary, a table of reasons, ...
+    return items
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    paragraphs: list[list[str]] = [[]]
+    for line in lines:
+        if not line:
+            if paragraphs[-1]:
+                paragraphs.append([])
+            continue
+        paragraphs[-1].append(line)
+    texts = [" ".join(p) for p in paragraphs if p]
+    # Later paragraphs are options only when they speak of options; otherwise they are commentary.
+    return texts[:1] + [t for t in texts[1:] if _OPTION_WORDS.search(t)]

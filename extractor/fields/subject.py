@@ -1,0 +1,77 @@
+"""What the decision is about: its title, and the council that took it."""
+
+from __future__ import annotations
+
+import re
+
+from models import Method
+
+from ..layout import Span, continues
+from . import Context, Found
+
+_MAX_TITLE = 250
+_NOT_A_TITLE = re.compile(r"https?://|<|^\d{1,2}/\d{1,2}/\d{2,4}|^(?:I|We),\s", re.IGNORECASE)
+
+
+def _title_text(text: str) -> str:
+    return " ".join(text.split()).strip(" .:;")
+
+
+def extract(ctx: Context) -> Found | None:
+    for _, span in ctx.label_values("subject"):
+        value = _title_text(span.text)
+        if value:
+            return Found(value, span, Method.label)
+    heading = _after_title_heading(ctx)
+    if heading:
+        return heading
+    for pattern in ctx.profile.prose.get("subject", []):
+        match = pattern.search(ctx.document.text)
+        if match:
+            span = ctx.span_of(match.start("value"), match.end("value"))
+            return Found(_title_text(match.group("value")), span, Method.pattern)
+    return None
+
+
+def _after_title_heading(ctx: Context) -> Found | None:
+    """ModernGov pages and many Word templates print the title on the line after a page heading."""
+    lines = ctx.document.lines
+    labelled = ctx.layout.hit_line_indexes()
+    for index, line in enumerate(lines):
+        if not ctx.profile.title_heading.search(line.text):
+            continue
+        candidates = []
+        for position in range(index + 1, min(index + 6, len(lines))):
+            following = lines[position]
+            text = following.text.strip()
+            if not text:
+                if candidates:
+                    break
+                continue
+            if ctx.profile.title_heading.search(following.text) and not candidates:
+                continue
+            if position in labelled or _NOT_A_TITLE.search(text) or len(text) > _MAX_TITLE:
+                break
+            if candidates and not continues(candidates[-1].text, text):
+                break
+            candidates.append(following)
+            if len(candidates) == 2:
+                break
+        if candidates:
+            value = _title_text(" ".join(c.text for c in candidates))
+            span = Span(value, candidates[0].start, candidates[-1].end, candidates[0].page)
+            return Found(value, span, Method.pattern, 0.8)
+    return None
+
+
+def council(ctx: Context) -> Found | None:
+    head = "\n".join(line.text for line in ctx.document.lines[:15])
+    for pattern in ctx.profile.prose.get("council", []):
+        for match in pattern.finditer(head):
+            value = " ".join(match.group("value").split())
+            if value.lower().startswith(("the ", "this ")) or len(value.split()) < 2:
+                continue
+            if value.isupper():
+                value = " ".join(w.capitalize() if w not in ("OF", "AND", "UPON") else w.lower() for w in value.split())
+            return Found(value, ctx.span_of(match.start("value"), match.end("value")), Method.pattern)
+    return None

@@ -1,0 +1,232 @@
+"""Layout: where the labels and sections of a record are.
+
+Finds every labelled line of a Document (label and value on one line, label then value on the next,
+labels wrapped over two lines, several labels run together on one flattened line) and every section
+heading, each with the span of text it governs. Field extractors read values only through here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .document import Document, Line
+from .profile import FieldSpec, Profile
+
+# How many lines after a field's label a `follows` label still belongs with it.
+_FOLLOWS_WINDOW = 4
+# The longest line still read as a heading when a label wraps onto a second line.
+_MAX_WRAPPED_HEADING = 160
+_CONNECTOR_WORDS = frozenset({"and", "of", "for", "the", "to", "in", "&", "with", "on", "by", "a"})
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of document text and where it lies."""
+
+    text: str
+    start: int
+    end: int
+    page: int
+
+
+@dataclass
+class Hit:
+    spec: FieldSpec
+    label: str  # as printed
+    line_index: int
+    start: int  # where the hit's region of authority begins (its line, for a line-start label)
+    value_start: int  # first character after the label and its separator
+    heading: bool  # the label stands alone: its value is on the following lines
+    number: int | None  # the section number printed before the label, if any
+    region_end: int = 0  # set once all hits are known: where the next label or section begins
+
+    @property
+    def field(self) -> str:
+        return self.spec.name
+
+
+class Layout:
+    def __init__(self, document: Document, profile: Profile):
+        self.document = document
+        self.profile = profile
+        self.hits: list[Hit] = []
+        self._find_hits()
+
+    # ----------------------------------------------------------------------------------------
+    # finding labels
+    def _find_hits(self) -> None:
+        lines = self.document.lines
+        skip_next = False
+        for index, line in enumerate(lines):
+            if skip_next:
+                skip_next = False
+                continue
+            if not line.text.strip():
+                continue
+            line_hits = self._line_hits(index, line)
+            if not line_hits or (line_hits[0].heading and len(line_hits) == 1):
+                wrapped = self._wrapped_heading(index)
+                if wrapped is not None:
+                    line_hits, skip_next = [wrapped], True
+            self.hits.extend(line_hits)
+        self.hits.sort(key=lambda h: h.start)
+        self._set_regions()
+
+    def _resolve(self, label: str, index: int) -> FieldSpec | None:
+        for spec in self.profile.specs_for(label):
+            if spec.follows is None:
+                return spec
+            recent = (h for h in reversed(self.hits) if index - h.line_index <= _FOLLOWS_WINDOW)
+            if any(h.field == spec.follows for h in recent):
+                return spec
+        return None
+
+    def _line_hits(self, index: int, line: Line) -> list[Hit]:
+        text = line.text
+        hits: list[Hit] = []
+        pos = 0
+        match = self.profile.line_start.match(text)
+        spec = self._resolve(match.group("label"), index) if match else None
+        if spec is None and self.profile.bare_start is not None:
+            match = self.profile.bare_start.match(text)
+            spec = self._resolve(match.group("label"), index) if match else None
+            spec = spec if spec is not None and spec.bare else None
+        if spec is not None:
+            hits.append(self._hit(spec, match, index, line, line_start=True))
+            pos = match.end()
+        for mid in self.profile.mid_line.finditer(text, pos):
+            label = mid.group("label")
+            if not label[0].isupper():
+                continue
+            if ":" not in mid.group("sep") and not hits:
+                continue
+            spec = self._resolve(label, index)
+            if spec is not None:
+                hits.append(self._hit(spec, mid, index, line, line_start=False))
+        return hits
+
+    def _hit(self, spec: FieldSpec, match: re.Match, index: int, line: Line, *, line_start: bool) -> Hit:
+        number = re.match(r"\s*(\d+)", match.group(0)) if line_start else None
+        heading = match.end() >= len(match.string.rstrip())
+        return Hit(
+            spec=spec,
+            label=match.group("label"),
+            line_index=index,
+            start=line.start if line_start else line.start + match.start("label"),
+            value_start=line.start + match.end(),
+            heading=heading,
+            number=int(number.group(1)) if number else None,
+        )
+
+    def _wrapped_heading(self, index: int) -> Hit | None:
+        """A label printed over two lines ("... dispensation granted by the" / "Proper Officer:")."""
+        lines = self.document.lines
+        if index + 1 >= len(lines):
+            return None
+        first, second = lines[index], lines[index + 1]
+        if not second.text.strip() or len(first.text) + len(second.text) > _MAX_WRAPPED_HEADING:
+            return None
+        joined = f"{first.text} {second.text.strip()}"
+        match = self.profile.line_start.match(joined)
+        if not match or match.end("label") <= len(first.text):
+            return None
+        spec = self._resolve(match.group("label"), index)
+        if spec is None:
+            return None
+        skipped = len(second.text) - len(second.text.lstrip())
+        value_offset = match.end() - len(first.text) - 1 + skipped
+        hit = self._hit(spec, match, index, first, line_start=True)
+        hit.value_start = second.start + min(value_offset, len(second.text))
+        hit.heading = match.end() >= len(joined.rstrip())
+        return hit
+
+    def _set_regions(self) -> None:
+        text_end = len(self.document.text)
+        for position, hit in enumerate(self.hits):
+            end = self.hits[position + 1].start if position + 1 < len(self.hits) else text_end
+            if hit.spec.kind == "block" and hit.number is not None:
+                end = min(end, self._next_numbered_line(hit, end))
+            hit.region_end = max(end, hit.value_start)
+
+    def _next_numbered_line(self, hit: Hit, limit: int) -> int:
+        following = re.compile(rf"^\s*{hit.number + 1}[.)]?\s+\S")
+        for line in self.document.lines[hit.line_index + 1 :]:
+            if line.start >= limit:
+                break
+            if following.match(line.text):
+                return line.start
+        return limit
+
+    # ----------------------------------------------------------------------------------------
+    # reading values
+    def all(self, field: str) -> list[Hit]:
+        return [h for h in self.hits if h.field == field]
+
+    def first(self, field: str) -> Hit | None:
+        return next((h for h in self.hits if h.field == field), None)
+
+    def region_lines(self, hit: Hit) -> list[Line]:
+        """The lines of a hit's region, each cut to the region (the first from the value start)."""
+        out = []
+        for line in self.document.lines[hit.line_index :]:
+            if line.start >= hit.region_end:
+                break
+            start = max(line.start, hit.value_start)
+            end = min(line.end, hit.region_end)
+            if end < start:
+                continue
+            out.append(Line(self.document.text[start:end], start, line.page))
+        return out
+
+    def line_value(self, hit: Hit) -> Span | None:
+        """A short value: after the label, or on the next line(s); wrapped continuations joined."""
+        lines = [line for line in self.region_lines(hit)]
+        if not lines:
+            return None
+        first_index = 0
+        if not lines[0].text.strip():
+            first_index = next((i for i, line in enumerate(lines) if line.text.strip()), None)
+            if first_index is None or first_index > 2:
+                return None
+        parts = [lines[first_index]]
+        for line in lines[first_index + 1 : first_index + 3]:
+            if not continues(parts[-1].text, line.text):
+                break
+            parts.append(line)
+        return self._span(parts)
+
+    def block_value(self, hit: Hit) -> Span | None:
+        lines = [line for line in self.region_lines(hit)]
+        while lines and not lines[0].text.strip():
+            lines.pop(0)
+        while lines and not lines[-1].text.strip():
+            lines.pop()
+        if not lines:
+            return None
+        return Span("\n".join(line.text.strip() for line in lines), lines[0].start, lines[-1].end, lines[0].page)
+
+    def value(self, hit: Hit) -> Span | None:
+        return self.block_value(hit) if hit.spec.kind == "block" else self.line_value(hit)
+
+    def _span(self, parts: list[Line]) -> Span | None:
+        text = " ".join(" ".join(p.text.split()) for p in parts).strip()
+        if not text:
+            return None
+        leading = len(parts[0].text) - len(parts[0].text.lstrip())
+        return Span(text, parts[0].start + leading, parts[-1].end, parts[0].page)
+
+    def hit_line_indexes(self) -> set[int]:
+        return {h.line_index for h in self.hits}
+
+
+def continues(previous: str, following: str) -> bool:
+    """Whether `following` is the wrapped remainder of `previous` rather than a new line of its own."""
+    previous, following = previous.rstrip(), following.strip()
+    if not following or not previous:
+        return False
+    if previous[-1] in "–-,&/(" or previous.split()[-1].lower() in _CONNECTOR_WORDS:
+        return True
+    if following[0].islower():
+        return True
+    return len(previous) >= 50 and len(following.split()) <= 3 and previous[-1] not in ".:;!?"

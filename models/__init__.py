@@ -1,0 +1,35 @@
+"""Pydantic schema of odr's output (no I/O)."""
+
+from .record import (
+    SCHEMA_VERSION,
+    DateEntry,
+    DateKind,
+    DecisionRecord,
+    DecisionType,
+    ErrorKind,
+    Evidence,
+    ExecutiveMember,
+    Exemption,
+    ExtractionError,
+    Method,
+    OfficerContact,
+    Person,
+    SourceInfo,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "DateEntry",
+    "DateKind",
+    "DecisionRecord",
+    "DecisionType",
+    "ErrorKind",
+    "Evidence",
+    "ExecutiveMember",
+    "Exemption",
+    "ExtractionError",
+    "Method",
+    "OfficerContact",
+    "Person",
+    "SourceInfo",
+]
