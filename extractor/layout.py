@@ -17,6 +17,7 @@ from .profile import FieldSpec, Profile
 _FOLLOWS_WINDOW = 4
 # The longest line still read as a heading when a label wraps onto a second line.
 _MAX_WRAPPED_HEADING = 160
+_LIST_MARKER = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[.)](?:\s|$)")
 _CONNECTOR_WORDS = frozenset({"and", "of", "for", "the", "to", "in", "&", "with", "on", "by", "a"})
 
 
@@ -99,12 +100,21 @@ class Layout:
             label = mid.group("label")
             if not label[0].isupper():
                 continue
-            if ":" not in mid.group("sep") and not hits:
+            if ":" not in mid.group("sep") and not self._ends_header_row(hits, mid, index):
                 continue
             spec = self._resolve(label, index)
             if spec is not None:
                 hits.append(self._hit(spec, mid, index, line, line_start=False))
         return hits
+
+    def _ends_header_row(self, hits: list[Hit], match: re.Match, index: int) -> bool:
+        """'If Key Decision: Decision Ref. No.' then 'B075/22': a second label closing a header row,
+        its value on the next line. A value that merely reads like a label ('Decision Maker:
+        Executive Member (Resources)', with the next label after it) is not one."""
+        if not hits or match.group("paren"):
+            return False
+        following = next((line.text for line in self.document.lines[index + 1 :] if line.text.strip()), None)
+        return following is not None and not self.profile.line_start.match(following)
 
     def _hit(self, spec: FieldSpec, match: re.Match, index: int, line: Line, *, line_start: bool) -> Hit:
         number = re.match(r"\s*(\d+)", match.group(0)) if line_start else None
@@ -227,6 +237,8 @@ def continues(previous: str, following: str) -> bool:
         return False
     if previous[-1] in "–-,&/(" or previous.split()[-1].lower() in _CONNECTOR_WORDS:
         return True
+    if _LIST_MARKER.match(following):
+        return False
     if following[0].islower():
         return True
     return len(previous) >= 50 and len(following.split()) <= 3 and previous[-1] not in ".:;!?"

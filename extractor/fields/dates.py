@@ -146,9 +146,19 @@ def _prose_dates(ctx: Context, known: set) -> list[DatedValue]:
 
 
 def _phrase_kind(ctx: Context, before: str, after: str) -> tuple[DateKind | None, str]:
+    """The role named by the phrase nearest before the date, else one in the rest of its sentence."""
+    best: tuple[int, DateKind, str] | None = None
     for kind, patterns in ctx.profile.date_phrases.items():
         for pattern in patterns:
-            match = pattern.search(before) or pattern.search(after.split(".")[0])
+            for match in pattern.finditer(before):
+                if best is None or match.end() > best[0]:
+                    best = (match.end(), DateKind(kind), match.group(0))
+    if best:
+        return best[1], best[2]
+    rest = after.split(".")[0]
+    for kind, patterns in ctx.profile.date_phrases.items():
+        for pattern in patterns:
+            match = pattern.search(rest)
             if match:
                 return DateKind(kind), match.group(0)
     return None, ""
