@@ -1,0 +1,118 @@
+"""odr's command line: a thin layer over the library API."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from models import DecisionRecord
+
+from .errors import ExtractionFailure
+from .evaluate import evaluate, mismatch_lines
+from .output import atomic_writer
+from .pipeline import Extractor
+from .readers import ReadOptions
+
+_MB = 1024 * 1024
+
+
+def read_options(func):
+    """Options every reading command shares: profiles, model, limits, OCR."""
+    options = [
+        click.option("--profile", "profiles", multiple=True, type=click.Path(dir_okay=False),
+                     help="A council profile (TOML) adding labels and patterns; may be repeated."),
+        click.option("--model", default="auto", show_default=True,
+                     help="spaCy model: 'auto' (a statistical model if installed), 'blank' (rules only) or a package name."),
+        click.option("--max-bytes", type=int, default=ReadOptions.max_bytes // _MB, show_default=True,
+                     help="Refuse files larger than this many megabytes."),
+        click.option("--max-pages", type=int, default=ReadOptions.max_pages, show_default=True,
+                     help="Refuse PDFs with more pages than this."),
+        click.option("--ocr", is_flag=True, help="OCR scanned PDFs (needs tesseract-ocr and pytesseract)."),
+        click.option("--password", default=None, help="Password for encrypted PDFs."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def make_extractor(profiles, model, max_bytes, max_pages, ocr, password) -> Extractor:
+    options = ReadOptions(max_bytes=max_bytes * _MB, max_pages=max_pages, ocr=ocr, password=password)
+    return Extractor.create(tuple(profiles), model, options)
+
+
+def record_json(record: DecisionRecord, *, evidence: bool, pretty: bool) -> str:
+    exclude = None if evidence else {"evidence"}
+    return json.dumps(record.model_dump(mode="json", exclude=exclude), ensure_ascii=False, indent=2 if pretty else None)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="odr")
+@click.option("--debug", is_flag=True, help="Show tracebacks for failures.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """odr: turn UK council decision records into validated JSON."""
+    ctx.obj = {"debug": debug}
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@click.option("--pretty", is_flag=True, help="Indent the JSON.")
+@click.option("--no-evidence", is_flag=True, help="Leave out where each field was found.")
+@read_options
+@click.pass_context
+def extract(ctx, files, output, pretty, no_evidence, **reading) -> None:
+    """Extract one record per FILE: one JSON object for one file, JSON Lines for several.
+
+    A file that cannot be read gets one line on stderr and the exit status is 1."""
+    extractor = make_extractor(**reading)
+    lines, failed = [], 0
+    for path in files:
+        try:
+            record = extractor.extract_file(path)
+        except ExtractionFailure as failure:
+            failed += 1
+            click.echo(f"odr: {failure.one_line()}", err=True)
+            if ctx.obj["debug"] and failure.__cause__ is not None:
+                raise failure.__cause__
+            continue
+        lines.append(record_json(record, evidence=not no_evidence, pretty=pretty and len(files) == 1))
+    text = "\n".join(lines) + ("\n" if lines else "")
+    if output:
+        with atomic_writer(output) as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
+    sys.exit(1 if failed else 0)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of a decision record."""
+    click.echo(json.dumps(DecisionRecord.model_json_schema(), indent=2))
+
+
+@cli.command(name="eval")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--show-errors", is_flag=True, help="List every mismatch: file, field, expected, got.")
+@read_options
+def eval_command(directory, show_errors, **reading) -> None:
+    """Score extraction against DIRECTORY/gold.jsonl: per-field precision, recall, F1."""
+    extractor = make_extractor(**reading)
+    report = evaluate(directory, extractor.extract_file)
+    click.echo(report.table())
+    for line in report.failures:
+        click.echo(f"unreadable: {line}")
+    if show_errors:
+        click.echo("\n".join(mismatch_lines(report)))
+
+
+def main() -> None:
+    cli(prog_name="odr")
+
+
+if __name__ == "__main__":
+    main()
