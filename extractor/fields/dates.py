@@ -29,8 +29,10 @@ _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
 
 DATE_PATTERNS = [
-    # 14/9/23, 14/09/2023, 14.09.2023, 14-09-2023
-    re.compile(r"(?<![\d/-])(?<!\d\.)(?P<day>[0-3]?\d)(?P<sep>[/.-])(?P<mon>[01]?\d)(?P=sep)(?P<year>\d{4}|\d\d)(?![\d/])"),
+    # 14/9/23, 14/09/2023, 14-09-2023
+    re.compile(r"(?<![\d/-])(?<!\d\.)(?P<day>[0-3]?\d)(?P<sep>[/-])(?P<mon>[01]?\d)(?P=sep)(?P<year>\d{4}|\d\d)(?![\d/])"),
+    # 14.09.2023: dotted dates need a four-digit year, or "rule 3.5.20" would be a date
+    re.compile(r"(?<![\d.])(?P<day>[0-3]?\d)\.(?P<mon>[01]?\d)\.(?P<year>\d{4})(?![\d.])"),
     # 14th September 2023, Monday, 23rd February, 2009, 3rd March , 2009, 14 Sept. 2023
     re.compile(rf"\b{_WEEKDAY}{_DAY}(?:\s+of)?\s+{_MONTH}\s*,?\s*{_YEAR}\b", re.IGNORECASE),
     # September 14, 2023 / September 14th 2023

@@ -1,0 +1,41 @@
+import datetime as dt
+
+import pytest
+
+from extractor.fields.dates import find_dates, parse_date
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("14/9/23", dt.date(2023, 9, 14)),
+        ("...14/9/23", dt.date(2023, 9, 14)),
+        ("14/09/2023", dt.date(2023, 9, 14)),
+        ("06/03/2020", dt.date(2020, 3, 6)),  # day first, never month first
+        ("14.09.2023", dt.date(2023, 9, 14)),
+        ("14-09-2023", dt.date(2023, 9, 14)),
+        ("14th September 2023", dt.date(2023, 9, 14)),
+        ("3rd March , 2009", dt.date(2009, 3, 3)),
+        ("Monday, 23rd February, 2009 7.30 pm", dt.date(2009, 2, 23)),
+        ("1st of April 2024", dt.date(2024, 4, 1)),
+        ("22 Sept. 2021", dt.date(2021, 9, 22)),
+        ("September 14, 2023", dt.date(2023, 9, 14)),
+        ("Date: 17/1/2025", dt.date(2025, 1, 17)),
+        ("11/10/2012 - Cabinet", dt.date(2012, 10, 11)),
+        ("31/12/99", dt.date(1999, 12, 31)),
+    ],
+)
+def test_uk_dates_parse_day_first(text, expected):
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "no date here", "31/02/2023", "32/1/2023", "£1,000,000", "rule 3.5.20", "2024-2025"])
+def test_non_dates_are_not_dates(text):
+    assert parse_date(text) is None
+
+
+def test_find_dates_gives_every_date_in_order_with_offsets():
+    text = "Published 12/01/2022, effective from 20th January 2022."
+    found = find_dates(text)
+    assert [d for d, _, _ in found] == [dt.date(2022, 1, 12), dt.date(2022, 1, 20)]
+    assert [text[s:e] for _, s, e in found] == ["12/01/2022", "20th January 2022"]
