@@ -1,0 +1,109 @@
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from extractor.cli import cli
+
+RECORD = """Decision details
+
+Resurfacing of Mill Lane Car Park
+
+Decision Maker: Cabinet Member for Environment and Transport
+
+Is Key decision?: No
+
+Decision:
+
+To approve the resurfacing of Mill Lane car park at a cost of £84,000.
+
+Alternative options considered and rejected:
+
+Patch repairs only. Rejected because the surface has failed across the whole site.
+
+Publication date: 04/03/2024
+
+Date of decision: 01/03/2024
+"""
+
+
+@pytest.fixture
+def record_file(tmp_path):
+    path = tmp_path / "mill lane.txt"
+    path.write_text(RECORD, encoding="utf-8")
+    return path
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_extract_one_file_prints_one_json_object(record_file):
+    result = run("extract", record_file)
+    assert result.exit_code == 0
+    record = json.loads(result.stdout)
+    assert record["subject"] == "Resurfacing of Mill Lane Car Park"
+    assert record["decision_maker"] == {"name": None, "title": "Cabinet Member for Environment and Transport"}
+    assert record["executive_member"]["portfolio"] == "Environment and Transport"
+    assert record["key_decision"] is False
+    assert record["decision_date"] == "2024-03-01"
+    assert {"kind": "published", "value": "2024-03-04", "label": "Publication date"} in record["dates"]
+    assert record["rejected_options"] == ["Patch repairs only. Rejected because the surface has failed across the whole site."]
+    assert record["evidence"]["decision_maker"]["method"] == "label"
+    assert record["reference"] is None  # not stated, not invented
+
+
+def test_several_files_give_json_lines(record_file, tmp_path):
+    other = tmp_path / "copy.txt"
+    other.write_text(RECORD.replace("Mill Lane", "Station Road"), encoding="utf-8")
+    result = run("extract", record_file, other)
+    lines = result.stdout.strip().split("\n")
+    assert [json.loads(line)["subject"] for line in lines] == [
+        "Resurfacing of Mill Lane Car Park",
+        "Resurfacing of Station Road Car Park",
+    ]
+
+
+def test_output_file_pretty_and_no_evidence(record_file, tmp_path):
+    out = tmp_path / "out" / "record.json"
+    result = run("extract", record_file, "-o", out, "--pretty", "--no-evidence")
+    assert result.exit_code == 0 and result.stdout == ""
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("{\n  ")
+    assert "evidence" not in json.loads(text)
+    assert list(out.parent.iterdir()) == [out]  # no temporary file left behind
+
+
+def test_unreadable_file_one_line_on_stderr_and_exit_1(tmp_path):
+    result = run("extract", tmp_path / "missing.pdf")
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1
+    assert "missing.pdf" in result.stderr and "not_found" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_good_and_bad_files_together(record_file, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    result = run("extract", record_file, empty)
+    assert result.exit_code == 1
+    assert len(result.stdout.strip().split("\n")) == 1
+    assert "empty" in result.stderr
+
+
+def test_schema_is_the_record_json_schema():
+    schema = json.loads(run("schema").stdout)
+    assert schema["title"] == "DecisionRecord"
+    assert {"reference", "decision_maker", "rejected_options", "evidence", "schema_version"} <= set(schema["properties"])
+
+
+def test_profile_adds_labels_without_code(record_file, tmp_path):
+    text = RECORD.replace("Decision Maker:", "Determined by:")
+    path = tmp_path / "custom.txt"
+    path.write_text(text, encoding="utf-8")
+    assert json.loads(run("extract", path).stdout)["decision_maker"] is None
+    profile = tmp_path / "wyvern.toml"
+    profile.write_text('[fields.decision_maker]\nlabels = ["Determined by"]\n', encoding="utf-8")
+    record = json.loads(run("extract", path, "--profile", profile).stdout)
+    assert record["decision_maker"]["title"] == "Cabinet Member for Environment and Transport"
