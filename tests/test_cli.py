@@ -107,3 +107,28 @@ def test_profile_adds_labels_without_code(record_file, tmp_path):
     profile.write_text('[fields.decision_maker]\nlabels = ["Determined by"]\n', encoding="utf-8")
     record = json.loads(run("extract", path, "--profile", profile).stdout)
     assert record["decision_maker"]["title"] == "Cabinet Member for Environment and Transport"
+
+
+def test_example_profile_reads_its_council_template(tmp_path):
+    from pathlib import Path
+
+    profile = Path(__file__).resolve().parents[1] / "profiles" / "example-council.toml"
+    notice = tmp_path / "notice.txt"
+    notice.write_text(
+        "Notice of Delegated Decision\n"
+        "Replacement of Play Equipment, Fenwick Park\n"
+        "Determined by: Ruth Okafor, Head of Parks\n"
+        "This is notice DPN/2024/117 of a decision under delegated powers.\n"
+        "Decision: To replace the play equipment.\n"
+        "Courses of action not adopted:\n"
+        "- Repair the existing equipment – not safe beyond this year.\n"
+        "Carbon impact: Low.\n",
+        encoding="utf-8",
+    )
+    plain = json.loads(run("extract", notice).stdout)
+    assert plain["reference"] is None and plain["rejected_options"] is None
+    record = json.loads(run("extract", notice, "--profile", profile).stdout)
+    assert record["subject"] == "Replacement of Play Equipment, Fenwick Park"
+    assert record["decision_maker"] == {"name": "Ruth Okafor", "title": "Head of Parks"}
+    assert record["reference"] == "DPN/2024/117"
+    assert record["rejected_options"] == ["Repair the existing equipment – not safe beyond this year."]
