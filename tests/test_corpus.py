@@ -1,6 +1,8 @@
 """Accuracy on the real council records in ../shared/corpus (skipped when the corpus is absent)."""
 
 import datetime as dt
+import importlib.util
+import shutil
 from pathlib import Path
 
 import pytest
@@ -62,6 +64,17 @@ def check_hertfordshire(record):
 
 def test_hertfordshire_text(extractor):
     check_hertfordshire(extractor.extract_file(CORPUS / "docs" / "000_hertfordshire-cc.txt"))
+
+
+def test_hertfordshire_as_a_pdf_made_from_its_text(extractor, tmp_path):
+    spec = importlib.util.spec_from_file_location("make_pdfs", Path(__file__).resolve().parents[1] / "samples" / "make_pdfs.py")
+    make_pdfs = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_pdfs)
+    text = shutil.copy(CORPUS / "docs" / "000_hertfordshire-cc.txt", tmp_path / "hertfordshire.txt")
+    pdf = make_pdfs.render(Path(text), make_pdfs._font())
+    record = extractor.extract_file(pdf)
+    assert record.source.format == "pdf"
+    check_hertfordshire(record)
 
 
 def test_kent_pdf_header_table_and_signature_date(extractor):
