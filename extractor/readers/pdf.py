@@ -8,6 +8,8 @@ their values pushed elsewhere, and only to re-pair those cells.
 
 from __future__ import annotations
 
+import re
+
 from models import ErrorKind
 
 from ..document import Document, normalise_text, strip_page_furniture
@@ -44,7 +46,7 @@ def read(data: bytes, options) -> Document:
         for index in range(count):
             page = pdf[index]
             textpage = page.get_textpage()
-            pages.append(normalise_text(textpage.get_text_bounded()))
+            pages.append(normalise_text(page_text(textpage)))
             textpage.close()
             page.close()
     finally:
@@ -62,6 +64,76 @@ def read(data: bytes, options) -> Document:
         if repaired is not None:
             pages, reader = repaired, "pypdfium2+pdfplumber"
     return Document.from_pages(strip_page_furniture(pages), format="pdf", reader=reader)
+
+
+# A gap between lines this many times the line height is a paragraph break (a blank line).
+_PARAGRAPH_GAP = 1.75
+# Points of slack when comparing edges.
+_SLACK = 2.0
+
+
+def page_text(textpage) -> str:
+    """A page's text in reading order, its lines rebuilt from the glyph boxes as a reader sees them:
+    a paragraph gap becomes a blank line, and a line the layout engine wrapped (the next line's first
+    word would not have fitted on it) is joined to the next, so a PDF reads as the text it was
+    made from. Falls back to pdfium's plain text when the glyphs cannot be matched to the text."""
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count) if count else ""
+    if len(text) != count:  # characters outside the BMP: offsets no longer line up
+        return textpage.get_text_bounded()
+    lines = []  # (text, left, right, bottom, height, first_word_right)
+    start = 0
+    while start <= count:
+        end = text.find("\n", start)
+        end = count if end < 0 else end
+        raw = text[start:end].rstrip("\r")
+        stripped = raw.strip()
+        if stripped:
+            # three glyphs suffice: the first, the last, and the end of the first word
+            first = start + len(raw) - len(raw.lstrip())
+            last = start + len(raw.rstrip()) - 1
+            word_end = first + len(stripped.split()[0]) - 1
+            boxes = [textpage.get_charbox(i, loose=True) for i in (first, last, word_end)]
+            lines.append((
+                stripped, boxes[0][0], boxes[1][2], min(b[1] for b in boxes),
+                max(b[3] - b[1] for b in boxes), boxes[2][2] - boxes[0][0],
+            ))
+        start = end + 1
+    if not lines:
+        return text.replace("\r\n", "\n")
+    right_edge = max(line[2] for line in lines)
+    out = [lines[0][0]]
+    for previous, line in zip(lines, lines[1:]):
+        _, left, right, bottom, height, _ = previous
+        drop = bottom - line[3]
+        if drop > _PARAGRAPH_GAP * max(height, line[4]):
+            out.extend(["", line[0]])
+        elif (
+            not _starts_anew(line[0])
+            and drop > 0.5 * height
+            and line[1] >= left - _SLACK
+            and right + 0.25 * height + line[5] > right_edge + _SLACK
+        ):
+            out[-1] = f"{out[-1]} {line[0]}"
+        else:
+            out.append(line[0])
+    return "\n".join(out)
+
+
+_ITEM_START = re.compile(r"^(?:[-–•*·▪●◦]|\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[.)])(?:\s|$)")
+
+
+def _starts_anew(line: str) -> bool:
+    """A line that begins something of its own however full the line before it: a list item, a
+    heading label standing alone ("Reason for the Decision"), or a label run into its value
+    without a separator ("Decision of Executive Councillor ...", "Signed J Anderson")."""
+    if _ITEM_START.match(line):
+        return True
+    profile = load_profile()
+    match = profile.line_start.match(line)
+    if match and match.end() >= len(line.rstrip()):
+        return True
+    return bool(profile.bare_start and profile.bare_start.match(line))
 
 
 def _has_stacked_labels(page: str) -> bool:
