@@ -80,7 +80,7 @@ class Profile:
         paren = r"(?P<paren>\s*\*?\([^)\n]{0,80}\)\*?)?"
         self.line_start = re.compile(
             rf"^\s*{number}(?P<label>{alternation}){paren}"
-            r"(?P<sep>\s*(?::-|:|\||[-–](?=\s)|\t)[ \t]*|[ \t]{2,}|\s*$)",
+            r"(?P<sep>\s*(?::-|:|\||[-–](?=\s|$)|\t)[ \t]*|[ \t]{2,}|\s*$)",
             re.IGNORECASE,
         )
         self.bare_start = re.compile(

@@ -67,6 +67,7 @@ def decision_type(ctx: Context) -> Found | None:
 
 
 def _basis(ctx: Context, text: str) -> str | None:
+    text = " ".join(text.split())  # a basis wrapped over lines ("... of Part 1 of" / "Schedule 12A")
     for pattern in ctx.profile.prose.get("exempt_basis", []):
         match = pattern.search(text)
         if match:
@@ -77,9 +78,15 @@ def _basis(ctx: Context, text: str) -> str | None:
 def exempt_information(ctx: Context) -> Found | None:
     """Whether the record says part of it is withheld. A template's standing reminder about
     Schedule 12A is not an exemption: only a statement that something is withheld is."""
-    for _, span in ctx.label_values("exempt_information"):
+    for hit in ctx.layout.all("exempt_information"):
+        span = ctx.layout.line_value(hit)
+        if span is None:
+            continue
         value = parse_yes_no(span.text)
         basis = _basis(ctx, span.text)
+        if basis is None:  # 'Exempt information: Yes ☒ No ☐' with the basis on the lines below
+            region = ctx.layout.block_value(hit)
+            basis = _basis(ctx, region.text) if region else None
         if value is None and (basis or re.search(r"\bpara(?:graph)?\s*\d", span.text, re.IGNORECASE)):
             value = True
         if value is not None:

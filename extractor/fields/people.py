@@ -222,7 +222,15 @@ def officer_contact(ctx: Context) -> Found | None:
         if match:
             text = text.replace(match.group(0), " ")
     person = split_person(text, ctx.profile) or Person()
-    phone = next((clean(s.text) for _, s in ctx.label_values("officer_phone")), None)
+    phone = next(
+        (
+            clean(s.text)
+            for name in ("officer_phone", "officer_tel")
+            for _, s in ctx.label_values(name)
+            if any(c.isdigit() for c in s.text)
+        ),
+        None,
+    )
     email = next((clean(s.text) for _, s in ctx.label_values("officer_email")), None)
     return Found(
         OfficerContact(

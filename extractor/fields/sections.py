@@ -71,7 +71,10 @@ def decision(ctx: Context) -> Found | None:
         return found
     spoken = ctx.nlp.first_person(ctx.document, ctx.profile) if ctx.nlp else None
     if spoken:
-        return Found(" ".join(spoken[1].text.split()), spoken[1], Method.pattern)
+        span = spoken[1]
+        if ctx.document.text[span.end : span.end + 1] == ".":  # the sentence's own full stop
+            span = ctx.span_of(span.start, span.end + 1)
+        return Found(" ".join(span.text.split()), span, Method.pattern)
     return None
 
 
