@@ -16,6 +16,7 @@ _ITEM_MARKER = re.compile(
     r"^(?:(?P<bullet>[-–•*·▪●◦o])\s+|(?P<number>\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+|(?P<option>Option\s+\d+\b))",
     re.IGNORECASE,
 )
+_BARE_MARKER = re.compile(r"^(?:[-–•*·▪●◦]|\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])$", re.IGNORECASE)
 _OPTION_PREFIX = re.compile(r"^Option\s+\d+\s*[:.\-–]?\s*", re.IGNORECASE)
 _TERMINAL = ".!?;"
 _OPTION_WORDS = re.compile(
@@ -45,7 +46,9 @@ def unwrap(lines: list[str]) -> str:
             if out and out[-1] != "":
                 out.append("")
             continue
-        if out and out[-1] and not _ITEM_MARKER.match(line) and continues(out[-1], line):
+        if out and _BARE_MARKER.match(out[-1]):  # "i." alone, its item on the next line
+            out[-1] = f"{out[-1]} {line}"
+        elif out and out[-1] and not _ITEM_MARKER.match(line) and continues(out[-1], line):
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)
@@ -75,6 +78,20 @@ def decision(ctx: Context) -> Found | None:
         if ctx.document.text[span.end : span.end + 1] == ".":  # the sentence's own full stop
             span = ctx.span_of(span.start, span.end + 1)
         return Found(" ".join(span.text.split()), span, Method.pattern)
+    return _under_decision_of(ctx)
+
+
+def _under_decision_of(ctx: Context) -> Found | None:
+    """'Decision of Executive Councillor for X' as a heading: what follows it, up to the next
+    heading, is the decision itself."""
+    for hit in ctx.layout.all("decision_maker_of"):
+        maker = ctx.layout.line_value(hit)
+        if maker is None or maker.end >= hit.region_end:
+            continue
+        span = ctx.span_of(maker.end, hit.region_end)
+        text = unwrap(_clean_lines(span.text))
+        if text:
+            return Found(text, span, Method.section)
     return None
 
 

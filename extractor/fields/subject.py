@@ -22,7 +22,7 @@ def extract(ctx: Context) -> Found | None:
         value = _title_text(span.text)
         if value:
             return Found(value, span, Method.label)
-    heading = _after_title_heading(ctx)
+    heading = _after_title_heading(ctx) or _run_on_title(ctx)
     if heading:
         return heading
     for pattern in ctx.profile.prose.get("subject", []):
@@ -61,6 +61,27 @@ def _after_title_heading(ctx: Context) -> Found | None:
             value = _title_text(" ".join(c.text for c in candidates))
             span = Span(value, candidates[0].start, candidates[-1].end, candidates[0].page)
             return Found(value, span, Method.pattern, 0.8)
+    return None
+
+
+def _run_on_title(ctx: Context) -> Found | None:
+    """A record flattened onto one line: "Decision details <title> Decision Maker: ..." puts the
+    title between the page heading and the first label on the same line."""
+    headings = sorted(ctx.profile.title_headings, key=len, reverse=True)
+    if not headings:
+        return None
+    leading = re.compile(r"^\s*(?:" + "|".join(re.escape(h) for h in headings) + r")\s+(?=\S)", re.IGNORECASE)
+    for index, line in enumerate(ctx.document.lines):
+        match = leading.match(line.text)
+        if not match:
+            continue
+        start = line.start + match.end()
+        following = [h.start for h in ctx.layout.hits if h.line_index == index and h.start > start]
+        if not following:
+            continue
+        value = _title_text(ctx.document.text[start : min(following)])
+        if value and len(value) <= _MAX_TITLE and not _NOT_A_TITLE.search(value):
+            return Found(value, ctx.span_of(start, start + len(value)), Method.pattern, 0.7)
     return None
 
 
