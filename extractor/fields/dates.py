@@ -118,12 +118,18 @@ def _signature_block_dates(ctx: Context) -> list[DatedValue]:
         dates = find_dates(line.text)
         if len(dates) != 1 or len(line.text.strip()) > len(line.text[dates[0][1] : dates[0][2]]) + 2:
             continue
-        nearby = lines[max(0, index - 3) : index + 4]
-        if any(_SIGNATURE_RULE.match(other.text) for other in nearby if other is not line):
+        nearby = [other for other in lines[max(0, index - 3) : index + 4] if other is not line]
+        if any(_SIGNATURE_RULE.match(other.text) for other in nearby):
             value, start, end = dates[0]
             span = ctx.span_of(line.start + start, line.start + end)
-            out.append(DatedValue(DateKind.signed, value, "signature", Found(value, span, Method.pattern)))
+            out.append(DatedValue(DateKind.signed, value, _rule_word(nearby), Found(value, span, Method.pattern)))
     return out[-1:]
+
+
+def _rule_word(nearby: list) -> str:
+    """The word printed under the dotted rules beside a bare date ('date', else 'signed'), as its label."""
+    words = [other.text.strip() for other in nearby if _SIGNATURE_RULE.match(other.text) and other.text.strip(" ._")]
+    return next((w for w in words if w.lower().startswith("date")), words[0] if words else "signature")
 
 
 def _prose_dates(ctx: Context, known: set) -> list[DatedValue]:
