@@ -89,9 +89,10 @@ class Profile:
         self.mid_line = re.compile(
             rf"(?<=[\s\]\)])(?P<label>{alternation}){paren}(?P<sep>[ \t]*(?::-|:)[ \t]*|[ \t]*$)", re.IGNORECASE
         )
-        self.title_heading = re.compile(
-            r"(?:^|[\s–-])(?:" + _trie_regex(self.title_headings) + r")\s*$", re.IGNORECASE
-        )
+        self._title_keys = tuple(sorted({label_key(h) for h in self.title_headings}, key=len, reverse=True))
+        self.title_heading_start = re.compile(
+            r"^\s*(?:" + _trie_regex(self.title_headings) + r")\s+(?=\S)", re.IGNORECASE
+        ) if self.title_headings else None
         self.honorific = re.compile(
             r"^(?:(?:" + "|".join(re.escape(h) for h in sorted(self.names["honorifics"], key=len, reverse=True))
             + r")\.?\s+)+",
@@ -104,6 +105,11 @@ class Profile:
         self.portfolio_patterns = [re.compile(p, re.IGNORECASE) for p in self.names["portfolio_patterns"]]
         self.none_phrases = [re.compile(p, re.IGNORECASE) for p in self.names["none_phrases"]]
         self.proposal_phrases = [re.compile(p, re.IGNORECASE) for p in self.names["proposal_phrases"]]
+
+    def ends_with_title_heading(self, line: str) -> bool:
+        """Whether a line ends with a page or record heading ("KENT COUNTY COUNCIL – RECORD OF DECISION")."""
+        key = label_key(line)
+        return any(key == h or key.endswith(" " + h) for h in self._title_keys)
 
     def specs_for(self, label_text: str) -> list[FieldSpec]:
         return self.labels.get(label_key(label_text), [])

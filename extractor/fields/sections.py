@@ -31,7 +31,7 @@ def _clean_lines(text: str) -> list[str]:
         line
         for line in lines
         if not _SIGNATURE_FURNITURE.match(line)
-        and not (line and find_dates(line) and len(line) <= 12)
+        and not (line and len(line) <= 12 and find_dates(line))
     ]
     while kept and not kept[-1]:
         kept.pop()

@@ -38,7 +38,7 @@ def _after_title_heading(ctx: Context) -> Found | None:
     lines = ctx.document.lines
     labelled = ctx.layout.hit_line_indexes()
     for index, line in enumerate(lines):
-        if not ctx.profile.title_heading.search(line.text):
+        if not ctx.profile.ends_with_title_heading(line.text):
             continue
         candidates = []
         for position in range(index + 1, min(index + 6, len(lines))):
@@ -48,7 +48,7 @@ def _after_title_heading(ctx: Context) -> Found | None:
                 if candidates:
                     break
                 continue
-            if ctx.profile.title_heading.search(following.text) and not candidates:
+            if ctx.profile.ends_with_title_heading(following.text) and not candidates:
                 continue
             if position in labelled or _NOT_A_TITLE.search(text) or len(text) > _MAX_TITLE:
                 break
@@ -67,10 +67,9 @@ def _after_title_heading(ctx: Context) -> Found | None:
 def _run_on_title(ctx: Context) -> Found | None:
     """A record flattened onto one line: "Decision details <title> Decision Maker: ..." puts the
     title between the page heading and the first label on the same line."""
-    headings = sorted(ctx.profile.title_headings, key=len, reverse=True)
-    if not headings:
+    leading = ctx.profile.title_heading_start
+    if leading is None:
         return None
-    leading = re.compile(r"^\s*(?:" + "|".join(re.escape(h) for h in headings) + r")\s+(?=\S)", re.IGNORECASE)
     for index, line in enumerate(ctx.document.lines):
         match = leading.match(line.text)
         if not match:
