@@ -10,6 +10,7 @@ import click
 
 from models import DecisionRecord
 
+from .batch import DEFAULT_TIMEOUT
 from .errors import ExtractionFailure
 from .evaluate import evaluate, mismatch_lines
 from .output import atomic_writer
@@ -87,6 +88,41 @@ def extract(ctx, files, output, pretty, no_evidence, **reading) -> None:
     else:
         sys.stdout.write(text)
     sys.exit(1 if failed else 0)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="OUT: .jsonl, .csv or .db (SQLite for Datasette); the suffix picks the format.")
+@click.option("-j", "--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes [default: all cores].")
+@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
+              help="Seconds per file before it becomes a 'timeout' error (0: no limit).")
+@click.option("--resume", is_flag=True, help="Keep OUT and skip inputs whose sha256 is already in it.")
+@click.option("--ext", "extensions", multiple=True, metavar="EXT",
+              help="Only take files with this suffix from folders and globs (e.g. --ext pdf --ext txt).")
+@click.option("--no-evidence", is_flag=True, help="Leave out where each field was found.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar [default: when stderr is a terminal].")
+@read_options
+def batch(inputs, output, workers, timeout, resume, extensions, no_evidence, progress, **reading) -> None:
+    """Extract every file in INPUTS (files, folders, globs) into OUT.
+
+    Every input ends as one record or one error entry. Exit status: 0 when all became records,
+    1 when some became error entries, 130 when interrupted (OUT holds what was done: --resume)."""
+    from .batch import ExtractorSpec, run_batch
+    from .writers import OutputError
+
+    make_extractor(**reading)  # check profiles and options here, before any worker starts
+    spec = ExtractorSpec(tuple(reading["profiles"]), reading["model"], ReadOptions(
+        max_bytes=reading["max_bytes"] * _MB, max_pages=reading["max_pages"], ocr=reading["ocr"],
+        password=reading["password"]))
+    try:
+        summary = run_batch(inputs, output, factory=spec, workers=workers, timeout=timeout or None,
+                            resume=resume, evidence=not no_evidence, extensions=extensions, progress=progress)
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"odr batch: {summary.line()}", err=True)
+    sys.exit(summary.exit_status)
 
 
 @cli.command()

@@ -1,0 +1,454 @@
+"""Batch output: JSON Lines, CSV and SQLite, chosen by OUT's suffix, always written whole.
+
+A batch appends each result to a journal beside OUT as it arrives (`.OUT.journal`, one JSON line
+each, in the JSONL form below). `finalize` then builds the new OUT in a temporary file from the
+entries already in OUT (when resuming) and the journal, and renames it into place. A reader of OUT
+never sees half a file; a batch killed outright leaves the old OUT plus a journal that `--resume`
+picks up.
+
+Formats
+-------
+* `.jsonl`: one object a line. A record is a DecisionRecord as `odr extract` prints it; an input that
+  failed is `{"error": {<ExtractionError>}}` (path, sha256, kind, message).
+* `.csv`: one row an input, for spreadsheets. `status` is `record` or `error`; nested fields are
+  flattened (`decision_maker_name`, `exempt_information_basis`, ...); lists are joined with " | "
+  (`dates` as "kind value (label as printed)"); `rejected_options_count` keeps the difference
+  between "no such section" (empty) and "none" (0); errors fill `error_kind` and `error_message`.
+* `.db`: SQLite for Datasette. `decisions` (primary key sha256; the flattened record, `warnings` and
+  `evidence` as JSON), `rejected_options` and `dates` (each row's `decision_sha256` is a foreign key
+  to decisions), `errors` (path, sha256, kind, message), and full-text search (`decisions_fts`) on
+  subject and decision.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import fcntl
+import json
+import os
+import shutil
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from pydantic import BaseModel
+
+from models import DecisionRecord
+
+from .output import atomic_path
+
+SUFFIXES = (".jsonl", ".csv", ".db")
+JOINER = " | "
+
+
+class OutputError(Exception):
+    """OUT cannot be used: unknown suffix, locked by another batch, or not something odr wrote."""
+
+
+@dataclass
+class Keys:
+    """What OUT already accounts for."""
+
+    sha256: set[str] = field(default_factory=set)
+    unhashed_paths: set[str] = field(default_factory=set)  # error entries without a readable file
+
+    def __or__(self, other: "Keys") -> "Keys":
+        return Keys(self.sha256 | other.sha256, self.unhashed_paths | other.unhashed_paths)
+
+    def add(self, entry: dict) -> None:
+        sha, path = entry_key(entry)
+        if sha:
+            self.sha256.add(sha)
+        elif path is not None:
+            self.unhashed_paths.add(path)
+
+
+def entry_key(entry: dict) -> tuple[str | None, str | None]:
+    """(sha256, path) of a JSONL-form entry: a record or {"error": {...}}."""
+    if "error" in entry:
+        return entry["error"].get("sha256"), entry["error"].get("path")
+    source = entry.get("source") or {}
+    return source.get("sha256"), source.get("path")
+
+
+def is_error(entry: dict) -> bool:
+    return "error" in entry
+
+
+# --------------------------------------------------------------------------------------------------
+# the journal
+
+
+class Journal:
+    def __init__(self, out: Path):
+        self.path = out.with_name(f".{out.name}.journal")
+        self.lock_path = out.with_name(f".{out.name}.lock")
+        self._handle = None
+        self._lock = None
+
+    def lock(self) -> None:
+        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = open(self.lock_path, "a")
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self._lock.close()
+            self._lock = None
+            raise OutputError(f"another odr batch is writing {self.lock_path.name[1:-5]}") from None
+
+    def unlock(self) -> None:
+        if self._lock is not None:
+            self.lock_path.unlink(missing_ok=True)
+            self._lock.close()
+            self._lock = None
+
+    def open(self) -> None:
+        self._handle = open(self.path, "a", encoding="utf-8")
+
+    def write(self, kind: str, payload: dict) -> None:
+        entry = payload if kind == "ok" else {"error": payload}
+        self._handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+        self._handle.flush()
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+    def discard(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+    def lines(self) -> Iterator[tuple[str, dict]]:
+        """(raw line, entry) for every complete line; a torn last line (a killed run) is skipped."""
+        if not self.path.exists():
+            return
+        with open(self.path, encoding="utf-8") as handle:
+            for line in handle:
+                line = line.rstrip("\n")
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(entry, dict):
+                    yield line, entry
+
+    def keys(self) -> Keys:
+        keys = Keys()
+        for _, entry in self.lines():
+            keys.add(entry)
+        return keys
+
+
+def _new_entries(journal: Journal, old: Keys) -> Iterator[tuple[str, dict]]:
+    """Journal entries not already in OUT (finalize is idempotent: a journal left behind by a run
+    killed between the rename and its removal adds nothing twice)."""
+    seen = Keys(set(old.sha256), set())
+    for line, entry in journal.lines():
+        sha, path = entry_key(entry)
+        if sha and sha in seen.sha256:
+            continue
+        if sha:
+            seen.sha256.add(sha)
+        yield line, entry
+
+
+# --------------------------------------------------------------------------------------------------
+# writers
+
+
+class Writer:
+    suffix = ""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def existing_keys(self) -> Keys:
+        keys = Keys()
+        if self.path.exists():
+            for entry in self.read_entries():
+                keys.add(entry)
+        return keys
+
+    def read_entries(self) -> Iterator[dict]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def finalize(self, journal: Journal, *, carry_over: bool, drop_unhashed: set[str] = frozenset()) -> None:
+        raise NotImplementedError
+
+
+def _readable(path: Path) -> None:
+    """mkstemp makes a private 0600 file; OUT is a dataset, so give it the usual umask permissions."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
+
+
+def _dropped(sha: str | None, path: str | None, drop_unhashed) -> bool:
+    return not sha and path in drop_unhashed
+
+
+class JsonlWriter(Writer):
+    suffix = ".jsonl"
+
+    def _old_lines(self) -> Iterator[tuple[str, dict]]:
+        with open(self.path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                line = line.rstrip("\n")
+                if not line.strip():
+                    continue
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    raise OutputError(f"{self.path}: line {number} is not JSON; not an odr batch output") from None
+                if not isinstance(entry, dict) or ("error" not in entry and "source" not in entry):
+                    raise OutputError(f"{self.path}: line {number} is not an odr record or error entry")
+                yield line, entry
+
+    def read_entries(self) -> Iterator[dict]:
+        for _, entry in self._old_lines():
+            yield entry
+
+    def finalize(self, journal, *, carry_over, drop_unhashed=frozenset()):
+        old = Keys()
+        with atomic_path(self.path) as temporary:
+            with open(temporary, "w", encoding="utf-8") as out:
+                if carry_over and self.path.exists():
+                    for line, entry in self._old_lines():
+                        sha, path = entry_key(entry)
+                        if _dropped(sha, path, drop_unhashed):
+                            continue
+                        old.add(entry)
+                        out.write(line + "\n")
+                for line, _ in _new_entries(journal, old):
+                    out.write(line + "\n")
+                out.flush()
+                os.fsync(out.fileno())
+            _readable(temporary)
+
+
+# -- flattening, shared by CSV and SQLite -----------------------------------------------------------
+
+
+def _unwrap(annotation):
+    """Optional[X] -> X."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return annotation
+
+
+def _record_columns() -> list[str]:
+    columns = []
+    for name, info in DecisionRecord.model_fields.items():
+        if name in ("source", "evidence", "schema_version"):
+            continue
+        kind = _unwrap(info.annotation)
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            columns += [f"{name}_{sub}" for sub in kind.model_fields]
+        else:
+            columns.append(name)
+        if name == "rejected_options":
+            columns.append("rejected_options_count")
+    return columns
+
+
+RECORD_COLUMNS = _record_columns()
+CSV_COLUMNS = (["status", "sha256", "path"] + RECORD_COLUMNS
+               + ["source_format", "source_pages", "source_reader", "schema_version", "error_kind", "error_message"])
+
+
+def _date_text(item: dict) -> str:
+    return f"{item['kind']} {item['value']} ({item['label']})"
+
+
+def flatten(entry: dict, *, join_lists: bool = True) -> dict:
+    """One flat row (column -> scalar) for a JSONL-form entry."""
+    if is_error(entry):
+        error = entry["error"]
+        return {"status": "error", "sha256": error.get("sha256"), "path": error.get("path"),
+                "schema_version": error.get("schema_version"), "error_kind": error.get("kind"),
+                "error_message": error.get("message")}
+    source = entry.get("source") or {}
+    row = {"status": "record", "sha256": source.get("sha256"), "path": source.get("path"),
+           "source_format": source.get("format"), "source_pages": source.get("pages"),
+           "source_reader": source.get("reader"), "schema_version": entry.get("schema_version")}
+    for name, value in entry.items():
+        if name in ("source", "evidence", "schema_version"):
+            continue
+        if isinstance(value, dict):
+            for sub, subvalue in value.items():
+                row[f"{name}_{sub}"] = subvalue
+        elif isinstance(value, list):
+            if name == "rejected_options":
+                row["rejected_options_count"] = len(value)
+            if join_lists:
+                row[name] = JOINER.join(_date_text(v) if name == "dates" else str(v) for v in value)
+            else:
+                row[name] = value
+        else:
+            row[name] = value
+    return row
+
+
+def _csv_cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class CsvWriter(Writer):
+    suffix = ".csv"
+
+    def _old_rows(self) -> Iterator[dict]:
+        with open(self.path, encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if not reader.fieldnames or not {"status", "sha256", "path"} <= set(reader.fieldnames):
+                raise OutputError(f"{self.path}: not an odr batch CSV (no status, sha256, path columns)")
+            yield from reader
+
+    def read_entries(self) -> Iterator[dict]:
+        for row in self._old_rows():
+            if row["status"] == "error":
+                yield {"error": {"sha256": row["sha256"] or None, "path": row["path"]}}
+            else:
+                yield {"source": {"sha256": row["sha256"] or None, "path": row["path"]}}
+
+    def finalize(self, journal, *, carry_over, drop_unhashed=frozenset()):
+        old = Keys()
+        with atomic_path(self.path) as temporary:
+            with open(temporary, "w", encoding="utf-8", newline="") as out:
+                writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+                writer.writeheader()
+                if carry_over and self.path.exists():
+                    for row in self._old_rows():
+                        sha = row.get("sha256") or None
+                        if row.get("status") == "error" and _dropped(sha, row.get("path"), drop_unhashed):
+                            continue
+                        if sha:
+                            old.sha256.add(sha)
+                        writer.writerow({k: (v if v is not None else "") for k, v in row.items() if k})
+                for _, entry in _new_entries(journal, old):
+                    writer.writerow({k: _csv_cell(v) for k, v in flatten(entry).items()})
+                out.flush()
+                os.fsync(out.fileno())
+            _readable(temporary)
+
+
+class SqliteWriter(Writer):
+    suffix = ".db"
+
+    @contextlib.contextmanager
+    def _open(self, path: Path):
+        import sqlite_utils
+
+        db = sqlite_utils.Database(path)
+        try:
+            yield db
+        finally:
+            db.close()
+
+    def read_entries(self) -> Iterator[dict]:
+        with self._open(self.path) as db:
+            if "decisions" not in db.table_names() or "errors" not in db.table_names():
+                raise OutputError(f"{self.path}: not an odr batch database (no decisions/errors tables)")
+            for sha, path in db.execute("select sha256, path from decisions").fetchall():
+                yield {"source": {"sha256": sha, "path": path}}
+            for sha, path in db.execute("select sha256, path from errors").fetchall():
+                yield {"error": {"sha256": sha, "path": path}}
+
+    @staticmethod
+    def _create(db) -> None:
+        columns = {"sha256": str, "path": str}
+        for name in RECORD_COLUMNS:
+            if name in ("dates",):
+                continue
+            columns[name] = int if name in ("key_decision", "exempt_information_exempt", "rejected_options_count") else str
+        columns.update(source_format=str, source_pages=int, source_reader=str, schema_version=str, evidence=str)
+        columns["warnings"] = str
+        columns.pop("rejected_options", None)
+        db["decisions"].create(columns, pk="sha256")
+        db["rejected_options"].create(
+            {"id": int, "decision_sha256": str, "position": int, "option": str},
+            pk="id", foreign_keys=[("decision_sha256", "decisions", "sha256")])
+        db["dates"].create(
+            {"id": int, "decision_sha256": str, "kind": str, "value": str, "label": str},
+            pk="id", foreign_keys=[("decision_sha256", "decisions", "sha256")])
+        db["errors"].create(
+            {"id": int, "path": str, "sha256": str, "kind": str, "message": str, "schema_version": str}, pk="id")
+        db["rejected_options"].create_index(["decision_sha256"])
+        db["dates"].create_index(["decision_sha256"])
+        db["errors"].create_index(["sha256"])
+        db["errors"].create_index(["kind"])
+        db["decisions"].enable_fts(["subject", "decision"], create_triggers=True)
+
+    def finalize(self, journal, *, carry_over, drop_unhashed=frozenset()):
+        with atomic_path(self.path) as temporary:
+            temporary.unlink(missing_ok=True)
+            fresh = not (carry_over and self.path.exists())
+            if not fresh:
+                shutil.copyfile(self.path, temporary)
+            with self._open(temporary) as db:
+                with db.conn:
+                    if fresh:
+                        self._create(db)
+                    elif drop_unhashed:
+                        db.conn.executemany("delete from errors where sha256 is null and path = ?",
+                                            [(p,) for p in drop_unhashed])
+                    old = Keys({row[0] for row in db.execute("select sha256 from decisions")}
+                               | {row[0] for row in db.execute("select sha256 from errors where sha256 is not null")})
+                    decisions, options, dates, errors = [], [], [], []
+                    for _, entry in _new_entries(journal, old):
+                        self._rows(entry, decisions, options, dates, errors)
+                        if len(decisions) + len(errors) >= 500:
+                            self._flush(db, decisions, options, dates, errors)
+                    self._flush(db, decisions, options, dates, errors)
+            _readable(temporary)
+
+    @staticmethod
+    def _rows(entry, decisions, options, dates, errors) -> None:
+        if is_error(entry):
+            error = entry["error"]
+            errors.append({k: error.get(k) for k in ("path", "sha256", "kind", "message", "schema_version")})
+            return
+        row = flatten(entry, join_lists=False)
+        sha = row["sha256"]
+        for position, option in enumerate(row.pop("rejected_options", None) or [], 1):
+            options.append({"decision_sha256": sha, "position": position, "option": option})
+        for item in row.pop("dates", None) or []:
+            dates.append({"decision_sha256": sha, "kind": item["kind"], "value": item["value"], "label": item["label"]})
+        row.pop("status", None)
+        row["warnings"] = json.dumps(row.get("warnings") or [], ensure_ascii=False)
+        row["evidence"] = json.dumps(entry.get("evidence") or {}, ensure_ascii=False)
+        decisions.append(row)
+
+    @staticmethod
+    def _flush(db, decisions, options, dates, errors) -> None:
+        if decisions:
+            db["decisions"].insert_all(decisions, alter=True)
+        if options:
+            db["rejected_options"].insert_all(options)
+        if dates:
+            db["dates"].insert_all(dates)
+        if errors:
+            db["errors"].insert_all(errors)
+        for rows in (decisions, options, dates, errors):
+            rows.clear()
+
+
+_WRITERS = {w.suffix: w for w in (JsonlWriter, CsvWriter, SqliteWriter)}
+
+
+def for_path(output: str | os.PathLike) -> Writer:
+    path = Path(output)
+    suffix = path.suffix.lower()
+    if suffix == ".sqlite" or suffix == ".sqlite3":
+        suffix = ".db"
+    if suffix not in _WRITERS:
+        raise OutputError(f"{path.name}: the output's suffix picks the format; use one of {', '.join(SUFFIXES)}")
+    return _WRITERS[suffix](path)
