@@ -74,12 +74,12 @@ class Layout:
         self.hits.sort(key=lambda h: h.start)
         self._set_regions()
 
-    def _resolve(self, label: str, index: int) -> FieldSpec | None:
+    def _resolve(self, label: str, index: int, same_line: list[Hit] = ()) -> FieldSpec | None:
         for spec in self.profile.specs_for(label):
             if spec.follows is None:
                 return spec
-            recent = (h for h in reversed(self.hits) if index - h.line_index <= _FOLLOWS_WINDOW)
-            if any(h.field == spec.follows for h in recent):
+            recent = [h for h in reversed(self.hits) if index - h.line_index <= _FOLLOWS_WINDOW]
+            if any(h.field == spec.follows for h in [*same_line, *recent]):
                 return spec
         return None
 
@@ -102,7 +102,7 @@ class Layout:
                 continue
             if ":" not in mid.group("sep") and not self._ends_header_row(hits, mid, index):
                 continue
-            spec = self._resolve(label, index)
+            spec = self._resolve(label, index, hits)
             if spec is not None:
                 hits.append(self._hit(spec, mid, index, line, line_start=False))
         return hits

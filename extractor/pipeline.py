@@ -59,6 +59,7 @@ def build_record(document: Document, profile: Profile, nlp: NLP | None) -> Decis
     found["council"] = subject.council(ctx)
     found["decision_maker"] = people.decision_maker(ctx)
     found["executive_member"] = people.executive_member(ctx, found["decision_maker"])
+    found["decision_maker"] = people.with_member_title(found["decision_maker"], found["executive_member"])
     found["officer_contact"] = people.officer_contact(ctx)
     found["key_decision"] = flags.key_decision(ctx)
     found["decision_type"] = flags.decision_type(ctx)

@@ -80,7 +80,8 @@ class Profile:
         paren = r"(?P<paren>\s*\*?\([^)\n]{0,80}\)\*?)?"
         self.line_start = re.compile(
             rf"^\s*{number}(?P<label>{alternation}){paren}"
-            r"(?P<sep>\s*(?::-|:|\||[-–](?=\s|$)|\t)[ \t]*|[ \t]{2,}|\s*$)",
+            # a question ends a label by itself: "Is this a Key Decision? Yes"
+            r"(?P<sep>\s*(?::-|:|\||[-–](?=\s|$)|\t)[ \t]*|[ \t]{2,}|\s*$|(?<=\?)[ \t]+(?=\S))",
             re.IGNORECASE,
         )
         self.bare_start = re.compile(

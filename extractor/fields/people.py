@@ -61,14 +61,21 @@ def split_person(text: str, profile: Profile) -> Person | None:
     text = clean(text)
     if not text:
         return None
-    bracketed = re.match(r"^(?P<name>[^()]+?)\s*\((?P<title>[^()]+)\)$", text)
-    if bracketed and is_name(bracketed["name"], profile):
-        return Person(name=strip_honorifics(bracketed["name"], profile), title=fix_caps(bracketed["title"].strip()))
+    bracketed = re.match(r"^(?P<outer>[^()]+?)\s*\((?P<inner>[^()]+)\)$", text)
+    if bracketed:
+        outer, inner = bracketed["outer"].strip(), bracketed["inner"].strip()
+        if is_name(outer, profile):
+            return Person(name=strip_honorifics(outer, profile), title=fix_caps(inner))
+        if is_name(inner, profile):  # "Head of Property (Ms Lucy Ward)"
+            return Person(name=strip_honorifics(inner, profile), title=fix_caps(clean(outer)))
     for separator in (",", " - ", " – ", ";"):
         if separator in text:
             head, tail = text.split(separator, 1)
             if is_name(head, profile):
                 return Person(name=strip_honorifics(head, profile), title=fix_caps(clean(tail)) or None)
+            if is_name(tail, profile) and not is_name(head, profile) and separator != ",":
+                # "Head of Highways - Jane Smith"
+                return Person(name=strip_honorifics(tail, profile), title=fix_caps(clean(head)))
     if is_name(text, profile):
         return Person(name=strip_honorifics(text, profile))
     return Person(title=fix_caps(text))
@@ -208,6 +215,16 @@ def executive_member(ctx: Context, maker: Found | None) -> Found | None:
     if portfolio:
         return Found(ExecutiveMember(portfolio=portfolio), portfolio_label[1], Method.label)
     return None
+
+
+def with_member_title(maker: Found | None, member: Found | None) -> Found | None:
+    """A signature names the decider without a title; the executive member line names the same
+    person with one ("Portfolio Holder: Cllr Mark Dean, Portfolio Holder for Leisure")."""
+    if not maker or not member or maker.value.title or not maker.value.name:
+        return maker
+    if member.value.name == maker.value.name and member.value.title:
+        return Found(Person(name=maker.value.name, title=member.value.title), maker.span, maker.method, maker.confidence)
+    return maker
 
 
 def officer_contact(ctx: Context) -> Found | None:

@@ -131,10 +131,30 @@ def split_options(lines: list[str], profile: Profile) -> list[str]:
     return options
 
 
+_RUN_IN_MARKER = re.compile(r"(?:(?<=\s)|^)\(?(?P<mark>\d{1,2}|[a-h])[.)]\s+")
+
+
+def _split_run_in_items(line: str) -> list[str]:
+    """'1. Do nothing – ... 2. Extend – ...' on one line: split at markers that count on from the first."""
+    marks = list(_RUN_IN_MARKER.finditer(line))
+    if len(marks) < 2 or marks[0].start() != 0:
+        return [line]
+    cuts, expected = [0], _next_mark(marks[0]["mark"])
+    for mark in marks[1:]:
+        if mark["mark"] == expected:
+            cuts.append(mark.start())
+            expected = _next_mark(expected)
+    return [line[a:b].strip() for a, b in zip(cuts, cuts[1:] + [len(line)])]
+
+
+def _next_mark(mark: str) -> str:
+    return str(int(mark) + 1) if mark.isdigit() else chr(ord(mark) + 1)
+
+
 def _list_items(lines: list[str]) -> list[str]:
     items: list[str] = []
     open_item = False
-    for line in lines:
+    for line in (part for whole in lines for part in _split_run_in_items(whole)):
         if not line:
             continue
         marker = _ITEM_MARKER.match(line)

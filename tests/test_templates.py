@@ -1,0 +1,154 @@
+"""Templates beyond the samples and the corpus: other councils' ways of printing the same facts."""
+
+import datetime as dt
+
+import pytest
+
+from extractor.pipeline import Extractor
+
+PIPE_TABLE = """LONDON BOROUGH OF WESTMARSH
+RECORD OF OFFICER DECISION
+Decision reference no. | WM/OD/2023/044
+Title of decision | Award of contract for CCTV maintenance
+Decision maker (name and job title) | Priya Shah, Director of Environment
+Date of decision | 5 October 2023
+Key decision? | No
+Is this decision exempt from publication? | Yes - Appendix 1 is exempt under paragraph 3 of Schedule 12A
+Decision taken | To award the contract to SecureVision Ltd for three years.
+Reasons for decision | The tender was the most economically advantageous.
+Alternative options considered and rejected | 1. Do nothing – the current contract expires. 2. Extend – no extension is available.
+Declarations of interest | None
+"""
+
+NOTICE_WITH_SIGNATURE_ROW = """EXECUTIVE DECISION NOTICE
+Decision No.: ED/24/17
+Portfolio Holder: Cllr Mark Dean, Portfolio Holder for Leisure
+Subject: Leisure centre opening hours
+Key Decision: Yes   Forward Plan Ref: FP/24/003
+Date of Decision: 14th March 2024
+Call-in expires: 21 March 2024
+
+Decision:
+To extend weekday opening at Dean Park Leisure Centre to 10pm.
+
+Reasons:
+Demand for evening sessions has grown by 40%.
+
+Alternatives considered:
+None
+
+Signed: Mark Dean        Date: 14/03/2024
+"""
+
+QUESTION_LABELS = """Officer Delegated Decision
+Decision Title: Disposal of surplus land at Orchard Way
+Decision Taker: Head of Property (Ms Lucy Ward)
+Is this a Key Decision? Yes
+Date decision taken: 02/02/2024
+Decision published: 05/02/2024
+Details of decision
+To dispose of 0.4 hectares of surplus land at Orchard Way to Orchard Homes Ltd for £310,000.
+Reasons for the decision
+The land is surplus to operational requirements.
+Alternative options considered and rejected
+(a) Retain the land – it has ongoing maintenance costs.
+(b) Auction – likely to achieve a lower receipt.
+Conflicts of interest
+None declared.
+"""
+
+MODERNGOV_NUMBERED_OPTIONS = """Decision details
+
+Parking charges review 2024/25
+
+Decision Maker: Executive Director, Place
+
+Decision status: Implemented
+
+Is Key decision?: Yes
+
+Is subject to call in?: Yes
+
+Purpose:
+
+To review parking charges.
+
+Decision:
+
+To increase parking charges by 5% from 1 April 2024.
+
+Reasons for the decision:
+
+To cover increased costs.
+
+Alternative options considered:
+
+1. Freeze charges - rejected as it would create a budget pressure of £120,000.
+
+2. Increase by 10% - rejected as disproportionate.
+
+Interests and Nature of Interests Declared:
+
+None.
+
+Publication date: 08/02/2024
+
+Date of decision: 07/02/2024
+
+Effective from: 16/02/2024
+
+Accompanying Documents:
+"""
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return Extractor.create(model="blank")
+
+
+def test_pipe_separated_table(extractor):
+    record = extractor.extract_text(PIPE_TABLE)
+    assert record.council == "London Borough of Westmarsh"
+    assert record.reference == "WM/OD/2023/044"
+    assert record.subject == "Award of contract for CCTV maintenance"
+    assert (record.decision_maker.name, record.decision_maker.title) == ("Priya Shah", "Director of Environment")
+    assert record.key_decision is False
+    assert record.decision_date == dt.date(2023, 10, 5)
+    assert record.rejected_options == ["Do nothing – the current contract expires.", "Extend – no extension is available."]
+    assert (record.exempt_information.exempt, record.exempt_information.basis) == (True, "paragraph 3 of Schedule 12A")
+    assert record.conflicts_of_interest == "None"
+
+
+def test_signature_row_and_member_line(extractor):
+    record = extractor.extract_text(NOTICE_WITH_SIGNATURE_ROW)
+    assert record.reference == "ED/24/17"  # the Forward Plan reference is another document's number
+    assert record.warnings == []
+    assert (record.decision_maker.name, record.decision_maker.title) == ("Mark Dean", "Portfolio Holder for Leisure")
+    assert record.executive_member.portfolio == "Leisure"
+    assert record.key_decision is True
+    kinds = {(d.kind.value, d.value) for d in record.dates}
+    assert kinds == {("decision", dt.date(2024, 3, 14)), ("signed", dt.date(2024, 3, 14)), ("call_in_expiry", dt.date(2024, 3, 21))}
+    assert record.rejected_options == []
+
+
+def test_question_labels_and_name_in_brackets(extractor):
+    record = extractor.extract_text(QUESTION_LABELS)
+    assert (record.decision_maker.name, record.decision_maker.title) == ("Lucy Ward", "Head of Property")
+    assert record.key_decision is True
+    assert {(d.kind.value, d.value) for d in record.dates} == {("decision", dt.date(2024, 2, 2)), ("published", dt.date(2024, 2, 5))}
+    assert record.decision.startswith("To dispose of 0.4 hectares")
+    assert record.rejected_options == ["Retain the land – it has ongoing maintenance costs.", "Auction – likely to achieve a lower receipt."]
+    assert record.conflicts_of_interest == "None declared."
+
+
+def test_moderngov_page_with_numbered_options(extractor):
+    record = extractor.extract_text(MODERNGOV_NUMBERED_OPTIONS)
+    assert record.subject == "Parking charges review 2024/25"
+    assert record.decision_maker.title == "Executive Director, Place" and record.decision_maker.name is None
+    assert record.executive_member is None
+    assert record.rejected_options == [
+        "Freeze charges - rejected as it would create a budget pressure of £120,000.",
+        "Increase by 10% - rejected as disproportionate.",
+    ]
+    assert record.conflicts_of_interest == "None."
+    assert {d.kind.value for d in record.dates} == {"decision", "published", "effective"}
