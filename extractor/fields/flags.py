@@ -75,6 +75,10 @@ def _basis(ctx: Context, text: str) -> str | None:
     return None
 
 
+# "does not contain exempt information", "no part ... should not be disclosed": a denial, not an exemption
+_NEGATED = re.compile(r"\b(?:not|no|never|nor)\b[^.\n]*$|n't\s*$", re.IGNORECASE)
+
+
 def exempt_information(ctx: Context) -> Found | None:
     """Whether the record says part of it is withheld. A template's standing reminder about
     Schedule 12A is not an exemption: only a statement that something is withheld is."""
@@ -83,6 +87,8 @@ def exempt_information(ctx: Context) -> Found | None:
         if span is None:
             continue
         value = parse_yes_no(span.text)
+        if value is None and any(p.search(span.text) for p in ctx.profile.none_phrases):
+            value = False  # 'Exempt information: None'
         basis = _basis(ctx, span.text)
         if basis is None:  # 'Exempt information: Yes ☒ No ☐' with the basis on the lines below
             region = ctx.layout.block_value(hit)
@@ -93,7 +99,7 @@ def exempt_information(ctx: Context) -> Found | None:
             return Found(Exemption(exempt=value, basis=basis if value else None), span, Method.label)
     text = ctx.document.text
     for pattern in ctx.profile.prose.get("exempt_true", []):
-        match = pattern.search(text)
+        match = next((m for m in pattern.finditer(text) if not _NEGATED.search(text[max(0, m.start() - 25) : m.start()])), None)
         if match:
             window = text[max(0, match.start() - 300) : match.end() + 400]
             span = Span(match.group(0), match.start(), match.end(), ctx.document.page_at(match.start()))

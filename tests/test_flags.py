@@ -1,0 +1,60 @@
+import pytest
+
+from extractor.fields.flags import parse_yes_no
+from extractor.pipeline import Extractor
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Yes", True), ("YES", True), ("No", False), ("NO ", False), ("Non-key", False), ("Key decision", True),
+        ("Yes ☒ No ☐", True), ("Yes ☐ No ☒", False), ("Yes [ ] No [x]", False), ("Yes [X] No [ ]", True),
+        ("Not a key decision", False), ("Decision Ref. No.", None), ("To be confirmed", None), ("", None),
+    ],
+)
+def test_parse_yes_no(text, expected):
+    assert parse_yes_no(text) is expected
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return Extractor.create(model="blank")
+
+
+@pytest.mark.parametrize(
+    "statement, exempt, basis",
+    [
+        ("This decision does not contain exempt information.", False, None),
+        ("Exempt information: None", False, None),
+        ("Exempt information: Yes - paragraph 3 of Schedule 12A", True, "paragraph 3 of Schedule 12A"),
+        ("Appendix 2 is not for publication by virtue of paragraph 3 of Part 1 of Schedule 12A of the Local Government Act 1972.",
+         True, "paragraph 3 of Part 1 of Schedule 12A of the Local Government Act 1972"),
+        ("The report contains exempt information.", True, None),
+        ("For publication [Do not include information which is exempt from publication under schedule 12a of the Local Government Act 1972]",
+         False, None),
+        ("Decision: To approve the grant.", None, None),
+    ],
+)
+def test_exemption_is_what_the_record_says_is_withheld(extractor, statement, exempt, basis):
+    record = extractor.extract_text(f"Subject: Grant award\n{statement}\n")
+    if exempt is None:
+        assert record.exempt_information is None
+    else:
+        assert (record.exempt_information.exempt, record.exempt_information.basis) == (exempt, basis)
+
+
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("Key decision: YES", True),
+        ("Is Key decision?: No", False),
+        ("Is this a Key Decision? Yes", True),
+        ("Key Decision (Executive Functions only): Yes", True),
+        ("Decision type: Non-key", False),
+        ("Key decision: Yes ☐ No ☒", False),
+        ("This document records a key decision, but the matter was not included in the Forward Plan.", True),
+        ("Decision: To approve the grant.", None),
+    ],
+)
+def test_key_decision_in_every_form(extractor, text, key):
+    assert extractor.extract_text(f"Subject: Grant award\n{text}\n").key_decision is key
