@@ -106,7 +106,14 @@ class Journal:
             self._lock = None
 
     def open(self) -> None:
+        torn = False
+        if self.path.exists() and self.path.stat().st_size:
+            with open(self.path, "rb") as handle:
+                handle.seek(-1, os.SEEK_END)
+                torn = handle.read(1) != b"\n"
         self._handle = open(self.path, "a", encoding="utf-8")
+        if torn:  # a run killed mid-line: end that line so the next entry is not glued onto it
+            self._handle.write("\n")
 
     def write(self, kind: str, payload: dict) -> None:
         entry = payload if kind == "ok" else {"error": payload}
