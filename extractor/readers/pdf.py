@@ -142,7 +142,9 @@ def _has_stacked_labels(page: str) -> bool:
     profile = load_profile()
     previous_bare = False
     for line in page.split("\n"):
-        match = profile.line_start.match(line) if line.strip() else None
+        if not line.strip():
+            continue
+        match = profile.line_start.match(line)
         bare = bool(match) and match.end() >= len(line.rstrip()) and ":" in match.group("sep")
         if bare and previous_bare:
             return True
@@ -163,17 +165,36 @@ def _repair_stacked_labels(data: bytes, pages: list[str], password: str | None) 
         for index in needy:
             rows = _label_value_rows(pdf.pages[index])
             if rows:
-                repaired[index] = "\n".join(rows) + "\n" + pages[index]
+                repaired[index] = _pair_cells(pages[index], rows)
     return repaired
 
 
-def _label_value_rows(page) -> list[str]:
-    """'Label: value' lines for every table row whose first cell is a label."""
+def _pair_cells(page: str, rows: list[tuple[list[str], list[str]]]) -> str:
+    """The page with each table row's label and value lines taken out of the column-by-column
+    order and put back, paired, where the table began."""
+    lines = page.split("\n")
+    stripped = [line.strip() for line in lines]
+    taken: set[int] = set()
+    first = len(lines)
+    for label_lines, value_lines in rows:
+        for wanted in [*label_lines, *value_lines]:
+            index = next((i for i, s in enumerate(stripped) if s == wanted and i not in taken), None)
+            if index is not None:
+                taken.add(index)
+                first = min(first, index)
+    paired = [" ".join([*label_lines, *value_lines]) for label_lines, value_lines in rows]
+    kept = [line for i, line in enumerate(lines) if i not in taken]
+    insert_at = sum(1 for i in range(first) if i not in taken)
+    return "\n".join(kept[:insert_at] + paired + kept[insert_at:])
+
+
+def _label_value_rows(page) -> list[tuple[list[str], list[str]]]:
+    """(label lines, value lines) for every table row whose first cell is a label."""
     rows = []
     for table in page.extract_tables():
         for row in table:
-            cells = [normalise_text(c or "").replace("\n", " ").strip() for c in row]
-            cells = [c for c in cells if c]
-            if len(cells) >= 2 and cells[0].endswith(":") and len(cells[0]) <= 60:
-                rows.append(f"{cells[0]} {' '.join(cells[1:])}")
+            cells = [normalise_text(c or "").strip() for c in row]
+            cells = [[line.strip() for line in c.split("\n") if line.strip()] for c in cells if c]
+            if len(cells) >= 2 and cells[0][-1].endswith(":") and len(" ".join(cells[0])) <= 60:
+                rows.append((cells[0], [line for cell in cells[1:] for line in cell]))
     return rows
