@@ -137,6 +137,7 @@ def _worker_main(conn, factory: Callable, done: frozenset[str], evidence: bool) 
 
 
 def _process(extractor, index: int, path: str, done: frozenset[str], evidence: bool) -> tuple:
+    """-> (kind, index, sha256, JSONL line, error kind); serialised here, not in the busy main process."""
     sha256 = None
     try:
         data = _read_small_enough(extractor, path)
@@ -145,18 +146,23 @@ def _process(extractor, index: int, path: str, done: frozenset[str], evidence: b
         else:
             sha256 = hashlib.sha256(data).hexdigest()
             if sha256 in done:
-                return ("skip", index, sha256)
+                return ("skip", index, sha256, None, None)
             record = extractor.extract_bytes(data, path=path)
     except ExtractionFailure as failure:
         failure.path = failure.path or path
         failure.sha256 = failure.sha256 or sha256
-        return ("error", index, failure.to_error().model_dump(mode="json"))
-    except Exception as exc:  # a bug anywhere (reader, layout, writer) is an internal error, not a crash
-        error = ExtractionError(path=path, sha256=sha256, kind=ErrorKind.internal,
-                                message=_internal_message(path, f"{type(exc).__name__}: {exc}"))
-        return ("error", index, error.model_dump(mode="json") | {"traceback": traceback.format_exc(limit=8)})
-    exclude = None if evidence else {"evidence"}
-    return ("ok", index, record.model_dump(mode="json", exclude=exclude))
+        return _error_message(index, failure.to_error())
+    except Exception as exc:  # a bug anywhere (reader, layout, fields) is an internal error, not a crash
+        return _error_message(index, ExtractionError(
+            path=path, sha256=sha256, kind=ErrorKind.internal,
+            message=_internal_message(path, f"{type(exc).__name__}: {exc}")))
+    line = record.model_dump_json(exclude=None if evidence else {"evidence"})
+    return ("ok", index, record.source.sha256, line, None)
+
+
+def _error_message(index: int, error: ExtractionError) -> tuple:
+    line = json.dumps({"error": error.model_dump(mode="json")}, ensure_ascii=False)
+    return ("error", index, error.sha256, line, error.kind.value)
 
 
 def _read_small_enough(extractor, path: str) -> bytes | None:
@@ -358,28 +364,27 @@ def _dispatch(paths, factory, workers, timeout, done, evidence, journal, summary
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     pending: deque[tuple[int, str]] = deque(enumerate(paths))
     seen_sha: set[str] = set()
+    if ctx.get_start_method() == "fork":
+        _warm(factory)
     pool = [_Worker(ctx, factory, done, evidence) for _ in range(count)]
     results = 0
 
-    def record(kind: str, index: int, payload) -> None:
+    def record(kind: str, index: int, sha: str | None, line: str | None, error_kind: str | None) -> None:
         nonlocal results
         results += 1
         if kind == "skip":
             summary.skipped += 1
+        elif sha is not None and sha in seen_sha:
+            summary.duplicates += 1
         else:
-            sha = (payload.get("source") or {}).get("sha256") if kind == "ok" else payload.get("sha256")
-            if sha is not None and sha in seen_sha:
-                summary.duplicates += 1
+            if sha is not None:
+                seen_sha.add(sha)
+            journal.write(line)
+            if kind == "ok":
+                summary.ok += 1
             else:
-                if sha is not None:
-                    seen_sha.add(sha)
-                payload.pop("traceback", None)
-                journal.write(kind, payload)
-                if kind == "ok":
-                    summary.ok += 1
-                else:
-                    summary.failed += 1
-                    summary.kinds[payload["kind"]] = summary.kinds.get(payload["kind"], 0) + 1
+                summary.failed += 1
+                summary.kinds[error_kind] = summary.kinds.get(error_kind, 0) + 1
         bar.update(summary)
         if stop_after is not None and results >= stop_after:
             raise _Interrupted()
@@ -390,7 +395,7 @@ def _dispatch(paths, factory, workers, timeout, done, evidence, journal, summary
                                 message=ExtractionFailure(kind, detail, path=path).one_line())
         pending.extendleft(reversed(worker.queue))  # queued behind it, never started: try again
         worker.queue.clear()
-        record("error", index, error.model_dump(mode="json"))
+        record(*_error_message(index, error))
 
     try:
         while pending or any(w.queue for w in pool):
@@ -421,15 +426,15 @@ def _dispatch(paths, factory, workers, timeout, done, evidence, journal, summary
                             raise RuntimeError(f"a worker process failed to start (exit status {code})")
                         pool[i] = _Worker(ctx, factory, done, evidence)
                         continue
-                    kind, index, payload = message
+                    kind = message[0]
                     if kind == "ready":
                         worker.ready = True
                     elif kind == "fatal":
-                        raise RuntimeError(payload)
+                        raise RuntimeError(message[2])
                     else:
                         worker.queue.popleft()
                         worker.started = time.monotonic()
-                        record(kind, index, payload)
+                        record(*message)
                 elif timeout and worker.queue and time.monotonic() - worker.started > timeout:
                     worker.kill()
                     fail_head(worker, ErrorKind.timeout, f"no result after {timeout:g} s; the file was abandoned")
@@ -448,6 +453,18 @@ def _dispatch(paths, factory, workers, timeout, done, evidence, journal, summary
                 worker.process.kill()
                 worker.process.join(5)
             worker.conn.close()
+
+
+def _warm(factory: Callable) -> None:
+    """Load what is costly (spaCy, the profile) once, here, before forking: every worker, and every
+    worker that replaces a killed one, then starts ready instead of loading spaCy again (~1 s each)."""
+    try:
+        extractor = factory()
+        nlp = getattr(extractor, "nlp", None)
+        if nlp is not None:
+            nlp.pipeline  # cached per process by nlp._load; forked workers inherit it
+    except Exception:
+        pass  # a worker reports the failure properly
 
 
 def _sha256_or_none(path: str) -> str | None:

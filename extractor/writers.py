@@ -115,9 +115,9 @@ class Journal:
         if torn:  # a run killed mid-line: end that line so the next entry is not glued onto it
             self._handle.write("\n")
 
-    def write(self, kind: str, payload: dict) -> None:
-        entry = payload if kind == "ok" else {"error": payload}
-        self._handle.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    def write(self, line: str) -> None:
+        """One entry in its JSONL form: a record, or {"error": {...}}."""
+        self._handle.write(line + "\n")
         self._handle.flush()
 
     def close(self) -> None:
