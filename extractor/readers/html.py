@@ -1,0 +1,366 @@
+"""HTML: ModernGov "Decision details" and "Issue" pages saved from a browser, and other council pages.
+
+The page becomes the text a person would copy from the browser, shaped for the layout engine:
+
+* script, style, navigation, page header and footer, forms' controls and ModernGov's own chrome
+  (breadcrumbs, print/subscribe links, "skip to content") are dropped;
+* every block element (p, div, li, h1-h6, dt/dd, tr, blockquote, ...) starts a line, ``<br>`` breaks
+  one, and whitespace inside a block collapses, so Word-pasted text hard-wrapped in the source reads
+  as one paragraph; paragraphs and headings are separated by blank lines, as the text of a page is;
+* list items keep a marker: "- " in a ``<ul>``, "1. " (counting, honouring ``start``) in an ``<ol>``;
+  Word's own list glyphs ("·", "§", "o" followed by spacing) become "- ";
+* a table row of a label cell and a value cell becomes "Label: value" (the label cell is a ``<th>``,
+  a ModernGov ``mgLabel``, bold text, or a short line); other rows join their cells with " | ",
+  and a layout table's big cells are read one after another;
+* a ``<span class="mgLabel">`` that prints no separator gets ": ", and ``<dt>`` + ``<dd>`` pairs
+  become "Term: definition".
+
+Bytes are decoded by BOM, then a ``<meta charset>`` / ``http-equiv`` declaration, then UTF-8 if the
+bytes are valid UTF-8, else Windows-1252 (what pages saved on Windows mostly are).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from models import ErrorKind
+
+from ..document import Document, normalise_text
+from ..errors import ExtractionFailure
+
+# Never text: their content is code, chrome or form furniture.
+_DROP_TAGS = frozenset(
+    {
+        "script", "style", "noscript", "nav", "head", "title", "template", "svg",
+        "math", "iframe", "object", "embed", "canvas", "map", "button", "select", "option", "textarea",
+        "input", "meta", "link", "img", "audio", "video", "source", "picture", "frame", "frameset",
+    }
+)  # fmt: skip
+_SITE_FURNITURE = frozenset({"header", "footer"})
+# ModernGov page chrome and common council-site furniture, recognised by a class or id word.
+_CHROME = re.compile(
+    r"breadcrumb|skip-?link|skip-?to|cookie|mgLinks|mgActionList|mgPrintLink|mgSideBar|sidebar|"
+    r"mgFooter|mgHeaderLinks|site-?header|site-?footer|masthead|menu|mgFileSize|visually-?hidden|sr-only|"
+    r"screen-?reader",
+    re.IGNORECASE,
+)
+_BLOCK_TAGS = frozenset(
+    {
+        "p", "div", "section", "article", "main", "aside", "blockquote", "address", "figure", "figcaption",
+        "center", "fieldset", "legend", "details", "summary", "hr", "body", "html", "form", "pre", "caption",
+        "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "dl", "li", "dt", "dd", "table", "tbody", "thead",
+        "tfoot", "tr", "td", "th", "dir", "menu",
+    }
+)  # fmt: skip
+# Blocks after which a blank line follows, as between paragraphs of a page's text.
+_PARAGRAPH_TAGS = frozenset(
+    {"p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "dl", "blockquote", "pre", "hr", "section", "article"}
+)
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_WS = re.compile(r"\s+")
+# Word's exported list glyphs (Symbol "·", Wingdings "§"/"Ø"/"ü", Courier "o") at a paragraph start.
+_WORD_BULLET = re.compile(r"^(?:[·•▪●◦§Øü]|o(?=\s{2}|\u00a0))\s*")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.\-]+)""")
+_SEPARATOR_END = (":", "?", "-", "|", "–")
+_MAX_DEPTH = 400
+_MAX_LABEL_CHARS = 80
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding): BOM, then declared charset, then UTF-8 when valid, else cp1252."""
+    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(name if name != "utf-8" else "utf-8-sig", errors="replace"), name
+    head = data[:4096]
+    declared = _XML_ENCODING.match(head.lstrip()) or _META_CHARSET.search(head)
+    if declared:
+        name = declared.group(1).decode("ascii", "replace").lower()
+        try:
+            name = codecs.lookup(name).name
+        except LookupError:
+            name = None
+        if name in ("latin-1", "iso8859-1", "ascii"):
+            name = "cp1252"  # as browsers do: the C1 range of "latin-1" pages is really cp1252
+        if name and not name.startswith("utf-16"):
+            try:
+                return data.decode(name), name
+            except UnicodeDecodeError:
+                pass  # the declaration is wrong; guess below
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+class _Sink:
+    """Lines being built: `parts` is the current line's inline text, "" in `lines` a paragraph gap."""
+
+    __slots__ = ("lines", "parts")
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.parts: list[str] = []
+
+    def add(self, text: str) -> None:
+        self.parts.append(text)
+
+    def newline(self) -> None:
+        if self.parts:
+            line = _WS.sub(" ", "".join(self.parts)).strip()
+            self.parts = []
+            if line:
+                self.lines.append(line)
+
+    def gap(self) -> None:
+        self.newline()
+        if self.lines and self.lines[-1]:
+            self.lines.append("")
+
+    def extend(self, lines: list[str]) -> None:
+        self.newline()
+        self.lines.extend(lines)
+
+    def finish(self) -> list[str]:
+        self.newline()
+        while self.lines and not self.lines[-1]:
+            self.lines.pop()
+        while self.lines and not self.lines[0]:
+            self.lines.pop(0)
+        return self.lines
+
+
+def _classes(el) -> str:
+    get = el.get
+    return f"{get('class') or ''} {get('id') or ''}"
+
+
+class _Walker:
+    def __init__(self, drop: frozenset[str] = _DROP_TAGS) -> None:
+        self.sink = _Sink()
+        self.drop = drop
+
+    # ---------------------------------------------------------------------------------------
+    def walk(self, el, depth: int = 0) -> None:
+        tag = el.tag
+        if not isinstance(tag, str):  # comment, processing instruction, entity
+            return
+        tag = tag.lower()
+        if depth > _MAX_DEPTH:
+            self.sink.add(" ".join(el.itertext()))
+            return
+        if tag == "br":
+            self.sink.newline()
+            return
+        if tag == "tr":
+            self.sink.extend(self.row(el, depth))
+            return
+        if tag == "li":
+            self.list_item(el, depth)
+            return
+        if tag == "dl":
+            self.definition_list(el, depth)
+            self.sink.gap()
+            return
+        block = tag in _BLOCK_TAGS
+        if block:
+            self.sink.newline()
+        if el.text:
+            self.sink.add(el.text)
+        self.children(el, depth)
+        if tag == "span" and "mgLabel" in (el.get("class") or ""):
+            self.label_separator()
+        if block:
+            if tag in _PARAGRAPH_TAGS:
+                self.sink.gap()
+            else:
+                self.sink.newline()
+
+    def children(self, el, depth: int) -> None:
+        for child in el:
+            tag = child.tag
+            if isinstance(tag, str) and tag.lower() not in self.drop and not _is_chrome(child):
+                self.walk(child, depth + 1)
+            if child.tail:
+                self.sink.add(child.tail)
+
+    def label_separator(self) -> None:
+        """A ModernGov label span always reads "Label: value"; add the colon when the page omits it."""
+        text = "".join(self.sink.parts).rstrip()
+        if text and not text.endswith(_SEPARATOR_END):
+            self.sink.add(": ")
+        else:
+            self.sink.add(" ")
+
+    def sub(self, el, depth: int, *, include_self_text: bool = True) -> list[str]:
+        """The lines of `el`'s content, built apart from the current sink."""
+        outer, self.sink = self.sink, _Sink()
+        try:
+            if include_self_text and el.text:
+                self.sink.add(el.text)
+            self.children(el, depth)
+            return self.sink.finish()
+        finally:
+            self.sink = outer
+
+    # ---------------------------------------------------------------------------------------
+    def list_item(self, el, depth: int) -> None:
+        parent = el.getparent()
+        marker = "- "
+        if parent is not None and isinstance(parent.tag, str) and parent.tag.lower() == "ol":
+            marker = f"{_ordinal(parent, el)}. "
+        lines = self.sub(el, depth)
+        lines = [line for line in lines if line] or []
+        self.sink.newline()
+        if lines:
+            first = _WORD_BULLET.sub("", lines[0])
+            if not _already_marked(first):
+                first = marker + first
+            self.sink.lines.append(first)
+            self.sink.lines.extend(lines[1:])
+
+    def definition_list(self, el, depth: int) -> None:
+        self.sink.newline()
+        term: list[str] | None = None
+        for child in el:
+            tag = child.tag.lower() if isinstance(child.tag, str) else ""
+            if tag in ("dt", "dd"):
+                lines = [line for line in self.sub(child, depth + 1) if line]
+                if tag == "dt":
+                    if term:
+                        self.sink.lines.extend(term)
+                    term = lines
+                elif term and len(term) == 1 and len(lines) == 1:
+                    self.sink.lines.append(_pair(term[0], lines[0]))
+                    term = None
+                else:
+                    self.sink.lines.extend((term or []) + lines)
+                    term = None
+            elif isinstance(child.tag, str) and tag not in self.drop and not _is_chrome(child):
+                self.walk(child, depth + 1)
+        if term:
+            self.sink.lines.extend(term)
+
+    def row(self, tr, depth: int) -> list[str]:
+        cells: list[tuple[list[str], bool]] = []
+        for cell in tr:
+            if not isinstance(cell.tag, str) or cell.tag.lower() not in ("td", "th") or _is_chrome(cell):
+                continue
+            lines = [line for line in self.sub(cell, depth + 1)]
+            while lines and not lines[-1]:
+                lines.pop()
+            if any(lines):
+                cells.append((lines, _is_label_cell(cell)))
+        if not cells:
+            return []
+        if len(cells) == 2:
+            (label, is_label), (value, _) = cells
+            text = [line for line in value if line]
+            if len(label) == 1 and (is_label or _looks_like_label(label[0])):
+                if len(text) == 1:
+                    return [_pair(label[0], text[0])]
+                return [_heading(label[0]), *value, ""]
+        if all(len(lines) == 1 for lines, _ in cells) and sum(len(lines[0]) for lines, _ in cells) < 300:
+            return [" | ".join(lines[0] for lines, _ in cells)]
+        out: list[str] = []
+        for lines, _ in cells:  # a layout table: its cells are blocks of the page
+            out.extend(lines)
+            out.append("")
+        return out
+
+
+def _ordinal(ol, li) -> int:
+    try:
+        start = int(ol.get("start") or 1)
+    except ValueError:
+        start = 1
+    index = 0
+    for sibling in ol:
+        if sibling is li:
+            break
+        if isinstance(sibling.tag, str) and sibling.tag.lower() == "li":
+            index += 1
+    return start + index
+
+
+_MARKED = re.compile(r"^(?:[-–•*·▪●◦]\s|\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s)")
+
+
+def _already_marked(line: str) -> bool:
+    return bool(_MARKED.match(line))
+
+
+def _is_chrome(el) -> bool:
+    names = _classes(el)
+    return len(names) > 1 and bool(_CHROME.search(names))
+
+
+def _is_label_cell(cell) -> bool:
+    if cell.tag.lower() == "th" or "mgLabel" in (cell.get("class") or ""):
+        return True
+    text = "".join(cell.itertext()).strip()
+    if not text:
+        return False
+    bold = "".join(
+        "".join(b.itertext()) for b in cell.iter("strong", "b") if b.getparent() is not None
+    ).strip()
+    return bold == text
+
+
+def _looks_like_label(text: str) -> bool:
+    return len(text) <= _MAX_LABEL_CHARS and (text.rstrip().endswith((":", "?")) or len(text.split()) <= 6)
+
+
+def _pair(label: str, value: str) -> str:
+    label = label.rstrip()
+    if label.endswith(":"):
+        return f"{label} {value}"
+    return f"{label}: {value}"
+
+
+def _heading(label: str) -> str:
+    label = label.rstrip()
+    return label if label.endswith((":", "?")) else f"{label}:"
+
+
+def _root(tree):
+    """(element, inside ModernGov): the ModernGov content when the page has it, else the body."""
+    for xpath in ('//*[@id="modgov"]', '//*[@id="mgContent"]'):
+        found = tree.xpath(xpath)
+        if found:
+            return found[0], True
+    body = tree.find(".//body")
+    return (body if body is not None else tree), False
+
+
+def html_lines(text: str) -> list[str]:
+    """The page's text as lines (a blank line between paragraphs)."""
+    parser = lxml_html.HTMLParser(
+        encoding="utf-8", remove_comments=True, remove_pis=True, recover=True, no_network=True
+    )
+    try:
+        tree = lxml_html.document_fromstring(text.encode("utf-8"), parser=parser)
+    except (etree.ParserError, ValueError):
+        return []
+    root, moderngov = _root(tree)
+    # Outside ModernGov's own block, <header> and <footer> are the council site's furniture.
+    walker = _Walker(_DROP_TAGS if moderngov else _DROP_TAGS | _SITE_FURNITURE)
+    walker.walk(root)
+    lines = walker.sink.finish()
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return out
+
+
+def read(data: bytes, options) -> Document:
+    text, encoding = decode(data)
+    lines = html_lines(text)
+    if not lines:
+        raise ExtractionFailure(ErrorKind.empty, "the HTML page has no visible text")
+    return Document.from_pages([normalise_text("\n".join(lines))], format="html", reader="lxml")
