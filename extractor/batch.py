@@ -402,10 +402,14 @@ def _dispatch(paths, factory, workers, timeout, done, evidence, journal, summary
             for worker in pool:
                 while worker.ready and pending and len(worker.queue) < 2:
                     task = pending.popleft()
+                    try:
+                        worker.conn.send(task)
+                    except OSError:  # it died: put the task back; the EOF below replaces the worker
+                        pending.appendleft(task)
+                        break
                     if not worker.queue:
                         worker.started = time.monotonic()
                     worker.queue.append(task)
-                    worker.conn.send(task)
             now = time.monotonic()
             deadlines = [w.started + timeout - now for w in pool if w.queue and timeout]
             wait_for = max(0.0, min(deadlines)) if deadlines else 1.0
