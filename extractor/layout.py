@@ -97,9 +97,7 @@ class Layout:
             hits.append(self._hit(spec, match, index, line, line_start=True))
             pos = match.end()
         for mid in self.profile.mid_line.finditer(text, pos):
-            label = mid.group("label")
-            if not label[0].isupper():
-                continue
+            label = mid.group("label")  # capitalised: the pattern asks for it
             if ":" not in mid.group("sep") and not self._ends_header_row(hits, mid, index):
                 continue
             spec = self._resolve(label, index, hits)

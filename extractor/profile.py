@@ -69,6 +69,7 @@ class Profile:
     prose: dict[str, list[re.Pattern]]
     date_phrases: dict[str, list[re.Pattern]]
     names: dict[str, list]
+    phrases: dict[str, re.Pattern] = field(default_factory=dict)  # flag phrases, one pattern per key
     sources: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -88,7 +89,7 @@ class Profile:
             rf"^\s*(?P<label>{_trie_regex(bare)})(?P<paren>)(?P<sep>[ \t]+)(?=\S)", re.IGNORECASE
         ) if bare else None
         self.mid_line = re.compile(
-            rf"(?<=[\s\]\)])(?P<label>{alternation}){paren}(?P<sep>[ \t]*(?::-|:)[ \t]*|[ \t]*$)", re.IGNORECASE
+            rf"(?-i:(?=[A-Z]))(?<=[\s\]\)])(?P<label>{alternation}){paren}(?P<sep>[ \t]*(?::-|:)[ \t]*|[ \t]*$)", re.IGNORECASE
         )
         self._title_keys = tuple(sorted({label_key(h) for h in self.title_headings}, key=len, reverse=True))
         self.title_heading_start = re.compile(
@@ -111,6 +112,11 @@ class Profile:
         """Whether a line ends with a page or record heading ("KENT COUNTY COUNCIL – RECORD OF DECISION")."""
         key = label_key(line)
         return any(key == h or key.endswith(" " + h) for h in self._title_keys)
+
+    def find_phrase(self, key: str, text: str, accept=lambda match: True) -> re.Match | None:
+        """The first acceptable match in `text` of any of the profile's `key` phrases."""
+        pattern = self.phrases.get(key)
+        return next((m for m in pattern.finditer(text) if accept(m)), None) if pattern else None
 
     def specs_for(self, label_text: str) -> list[FieldSpec]:
         return self.labels.get(label_key(label_text), [])
@@ -155,6 +161,12 @@ def build_profile(data: dict, sources: list[str]) -> Profile:
     date_phrases = prose_table.pop("date_phrases", {})
     try:
         prose = {k: [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in v] for k, v in prose_table.items()}
+        # Phrases without a captured value are searched as one alternation: one pass over the text.
+        flags = {
+            k: re.compile("|".join(f"(?:{p})" for p in v), re.IGNORECASE | re.MULTILINE)
+            for k, v in prose_table.items()
+            if v and not any("(?P<" in p for p in v)
+        }
         phrases = {k: [re.compile(p, re.IGNORECASE) for p in v] for k, v in date_phrases.items()}
     except re.error as exc:
         raise ExtractionFailure(ErrorKind.corrupt, f"profile has an invalid pattern ({exc})") from None
@@ -165,6 +177,7 @@ def build_profile(data: dict, sources: list[str]) -> Profile:
         prose=prose,
         date_phrases=phrases,
         names=data.get("names", {}),
+        phrases=flags,
         sources=sources,
     )
 

@@ -40,10 +40,9 @@ def key_decision(ctx: Context) -> Found | None:
             if value is not None:
                 return Found(value, span, Method.label)
     for flag, name in ((False, "key_decision_false"), (True, "key_decision_true")):
-        for pattern in ctx.profile.prose.get(name, []):
-            match = pattern.search(ctx.document.text)
-            if match:
-                return Found(flag, ctx.span_of(match.start(), match.end()), Method.pattern)
+        match = ctx.profile.find_phrase(name, ctx.document.text)
+        if match:
+            return Found(flag, ctx.span_of(match.start(), match.end()), Method.pattern)
     return None
 
 
@@ -59,10 +58,9 @@ def decision_type(ctx: Context) -> Found | None:
         for pattern, kind in _TYPE_WORDS:
             if pattern.search(span.text):
                 return Found(kind, span, Method.label)
-    for pattern in ctx.profile.prose.get("non_executive", []):
-        match = pattern.search(ctx.document.text)
-        if match:
-            return Found(DecisionType.non_executive, ctx.span_of(match.start(), match.end()), Method.pattern)
+    match = ctx.profile.find_phrase("non_executive", ctx.document.text)
+    if match:
+        return Found(DecisionType.non_executive, ctx.span_of(match.start(), match.end()), Method.pattern)
     return None
 
 
@@ -98,14 +96,14 @@ def exempt_information(ctx: Context) -> Found | None:
         if value is not None:
             return Found(Exemption(exempt=value, basis=basis if value else None), span, Method.label)
     text = ctx.document.text
-    for pattern in ctx.profile.prose.get("exempt_true", []):
-        match = next((m for m in pattern.finditer(text) if not _NEGATED.search(text[max(0, m.start() - 25) : m.start()])), None)
-        if match:
-            window = text[max(0, match.start() - 300) : match.end() + 400]
-            span = Span(match.group(0), match.start(), match.end(), ctx.document.page_at(match.start()))
-            return Found(Exemption(exempt=True, basis=_basis(ctx, window)), span, Method.pattern)
-    for pattern in ctx.profile.prose.get("exempt_false", []):
-        match = pattern.search(text)
-        if match:
-            return Found(Exemption(exempt=False), ctx.span_of(match.start(), match.end()), Method.pattern)
+    match = ctx.profile.find_phrase(
+        "exempt_true", text, lambda m: not _NEGATED.search(text[max(0, m.start() - 25) : m.start()])
+    )
+    if match:
+        window = text[max(0, match.start() - 300) : match.end() + 400]
+        span = Span(match.group(0), match.start(), match.end(), ctx.document.page_at(match.start()))
+        return Found(Exemption(exempt=True, basis=_basis(ctx, window)), span, Method.pattern)
+    match = ctx.profile.find_phrase("exempt_false", text)
+    if match:
+        return Found(Exemption(exempt=False), ctx.span_of(match.start(), match.end()), Method.pattern)
     return None
