@@ -12,6 +12,7 @@ from models import ErrorKind
 
 from ..document import Document
 from ..errors import ExtractionFailure
+from ..limits import check_zip, inflate_limit
 
 FORMATS = ("pdf", "docx", "html", "text")
 
@@ -68,11 +69,25 @@ def read_bytes(data: bytes, *, path: str | None = None, options: ReadOptions = R
                 ErrorKind.too_large, f"{len(data):,} bytes is over the {options.max_bytes:,}-byte limit"
             )
         fmt = sniff(data)
+        if fmt == "docx":  # a ZIP: refuse a bomb from its central directory before anything inflates
+            check_zip(data, inflate_limit(options.max_bytes))
         reader = importlib.import_module(f"{__name__}.{fmt}")
         document = reader.read(data, options)
     except ExtractionFailure as failure:
         failure.path, failure.sha256 = path, sha256
         raise
+    except RecursionError as exc:
+        raise ExtractionFailure(
+            ErrorKind.corrupt, "structure nested too deeply to read", path=path, sha256=sha256
+        ) from exc
+    except MemoryError as exc:
+        raise ExtractionFailure(
+            ErrorKind.too_large, "ran out of memory reading the file", path=path, sha256=sha256
+        ) from exc
+    except Exception as exc:  # a reader's bug or a library's surprise: reported, never a traceback
+        raise ExtractionFailure(
+            ErrorKind.internal, f"{type(exc).__name__} in the reader: {exc}", path=path, sha256=sha256
+        ) from exc
     document.path, document.sha256 = path, sha256
     if not document.text.strip():
         raise ExtractionFailure(ErrorKind.empty, f"no text found in the {fmt} file", path=path, sha256=sha256)

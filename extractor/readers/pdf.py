@@ -14,6 +14,7 @@ from models import ErrorKind
 
 from ..document import Document, normalise_text, strip_page_furniture
 from ..errors import ExtractionFailure
+from ..limits import check_pdf_streams, inflate_limit
 from ..profile import load_profile
 
 # A page with fewer characters than this carries no usable text layer (a scan, or only a logo).
@@ -29,12 +30,16 @@ def _open(data: bytes, password: str | None):
     except pdfium.PdfiumError as exc:
         text = str(exc).lower()
         if any(word in text for word in _PASSWORD_ERRORS):
-            detail = "wrong password" if password else "password-protected"
-            raise ExtractionFailure(ErrorKind.encrypted, f"PDF is {detail}") from None
+            detail = "the password given is wrong for this PDF" if password else "PDF is password-protected"
+            raise ExtractionFailure(ErrorKind.encrypted, detail) from None
         raise ExtractionFailure(ErrorKind.corrupt, f"PDF cannot be parsed ({exc})") from None
 
 
 def read(data: bytes, options) -> Document:
+    import pypdfium2 as pdfium
+
+    # pdfium inflates content streams whole: refuse a decompression bomb before it does
+    check_pdf_streams(data, inflate_limit(options.max_bytes))
     pdf = _open(data, options.password)
     try:
         count = len(pdf)
@@ -44,8 +49,13 @@ def read(data: bytes, options) -> Document:
             raise ExtractionFailure(ErrorKind.too_large, f"{count} pages is over the {options.max_pages}-page limit")
         pages = []
         for index in range(count):
-            page = pdf[index]
-            textpage = page.get_textpage()
+            try:
+                page = pdf[index]
+                textpage = page.get_textpage()
+            except pdfium.PdfiumError as exc:
+                raise ExtractionFailure(
+                    ErrorKind.corrupt, f"page {index + 1} of {count} cannot be loaded ({exc})"
+                ) from None
             pages.append(normalise_text(page_text(textpage)))
             textpage.close()
             page.close()
@@ -161,11 +171,16 @@ def _repair_stacked_labels(data: bytes, pages: list[str], password: str | None) 
     import pdfplumber
 
     repaired = list(pages)
-    with pdfplumber.open(io.BytesIO(data), password=password or "") as pdf:
-        for index in needy:
-            rows = _label_value_rows(pdf.pages[index])
-            if rows:
-                repaired[index] = _pair_cells(pages[index], rows)
+    try:
+        with pdfplumber.open(io.BytesIO(data), password=password or "") as pdf:
+            for index in needy:
+                rows = _label_value_rows(pdf.pages[index])
+                if rows:
+                    repaired[index] = _pair_cells(pages[index], rows)
+    except (Exception, RecursionError):
+        # pdfminer is stricter than pdfium and recursive: a file pdfium read but pdfminer cannot (or
+        # that nests too deeply for it) keeps pdfium's text. A time limit (BaseException) still passes.
+        return None
     return repaired
 
 
