@@ -1,0 +1,477 @@
+"""Word .docx: the main document part read straight from the zip with lxml.
+
+python-docx builds an object per paragraph and run and its ``Document.paragraphs`` skips tables;
+reading ``word/document.xml`` directly keeps body order and is several times faster (see the note in
+tests/test_formats.py for measured rates). The body becomes the text the layout engine expects:
+
+* each paragraph is a line, with a blank line between paragraphs (as in a page's text) except
+  between consecutive "Label: value" paragraphs of a form (a signature block), ``w:br`` /
+  ``w:cr`` break the line and ``w:tab`` is a tab; deleted text and field codes are skipped;
+* a numbered or bulleted paragraph (``w:numPr`` on the paragraph or inherited from its style) gets
+  its marker: "- " for bullets, "1." / "a)" / "(i)" ... from numbering.xml's level format and
+  counters; consecutive items of a list are not separated by blank lines, so option lists split;
+* tables sit where they are in the body: a row of a label cell and a value cell becomes
+  "Label: value" (or "Label:" then the value's lines when it has several); other rows join their
+  single-line cells with " | " or give each cell's lines in turn; merged continuation cells are
+  skipped; nested tables are read inside their cell;
+* check boxes are kept as glyphs: content-control check boxes carry their ☒/☐ as text, legacy form
+  fields (``w:ffData/w:checkBox``) and Wingdings symbols (``w:sym``) are turned into ☒ / ☐;
+* page headers, footers, footnotes and comments are not part of the body, so they are not read.
+
+Before anything is decompressed, the declared sizes of the parts read are checked: a part over
+`MAX_PART_BYTES`, or compressed more than `MAX_RATIO` to one, is refused as too large (a zip bomb),
+and reading stops at the declared size whatever the stream holds.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from lxml import etree
+
+from models import ErrorKind
+
+from ..document import Document, normalise_text
+from ..errors import ExtractionFailure
+
+MAX_PART_BYTES = 50 * 1024 * 1024
+MAX_RATIO = 200  # real document.xml compresses 5-20x; a bomb compresses thousands of times
+_RATIO_FLOOR = 1024 * 1024  # below this size any ratio is harmless
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W = "{%s}" % W
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
+_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_OFFICE_DOCUMENT = "officeDocument"
+
+P, TBL, TR, TC, R, T, SDT = (_W + n for n in ("p", "tbl", "tr", "tc", "r", "t", "sdt"))
+# Containers whose children are read as if they were in the parent.
+_TRANSPARENT = frozenset(
+    _W + n for n in ("hyperlink", "smartTag", "ins", "fldSimple", "customXml", "sdtContent", "moveTo", "dir", "bdo")
+)
+_SKIPPED = frozenset(_W + n for n in ("del", "moveFrom", "pPr", "rPr", "sdtPr", "sdtEndPr", "proofErr", "bookmarkStart"))
+
+_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
+
+_WINGDINGS = {
+    # Wingdings: empty boxes, ticked and crossed boxes, tick and cross marks
+    ("wingdings", 0xA8): "☐", ("wingdings", 0x6F): "☐", ("wingdings", 0x71): "☐",
+    ("wingdings", 0xFE): "☑", ("wingdings", 0xFD): "☒", ("wingdings", 0x78): "☒",
+    ("wingdings", 0xFC): "✓", ("wingdings", 0xFB): "✗",
+    ("wingdings 2", 0xA3): "☐", ("wingdings 2", 0x2A): "☐", ("wingdings 2", 0x52): "☑",
+    ("wingdings 2", 0x54): "☒", ("wingdings 2", 0x53): "☒", ("wingdings 2", 0x50): "✓", ("wingdings 2", 0x4F): "✗",
+    ("ms gothic", 0x2612): "☒", ("ms gothic", 0x2610): "☐",
+}  # fmt: skip
+_BULLET_GLYPHS = re.compile(r"^[·•▪●◦§Øü\uf0b7\uf0a7\uf076\uf0d8\uf0fc]\s*")
+_MAX_LABEL_CHARS = 80
+# A paragraph that is one "Label: value" line of a form (a signature block's Signed/Name/Title/Date).
+_FIELD_LINE = re.compile(r"^[A-Z][\w'()/&.\- ]{0,40}:[ \t]*\S.{0,100}$")
+
+
+# --------------------------------------------------------------------------------------------
+# the package
+def _part_bytes(archive: zipfile.ZipFile, name: str, *, required: bool) -> bytes | None:
+    try:
+        info = archive.getinfo(name)
+    except KeyError:
+        if required:
+            raise ExtractionFailure(ErrorKind.corrupt, f"not a Word document: no {name} in the package") from None
+        return None
+    if info.file_size > MAX_PART_BYTES:
+        raise ExtractionFailure(
+            ErrorKind.too_large, f"{name} declares {info.file_size:,} bytes, over the {MAX_PART_BYTES:,}-byte limit"
+        )
+    if info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+        raise ExtractionFailure(
+            ErrorKind.too_large,
+            f"{name} expands {info.file_size // max(info.compress_size, 1):,} times (a zip bomb?)",
+        )
+    try:
+        with archive.open(info) as stream:
+            data = stream.read(MAX_PART_BYTES + 1)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        raise ExtractionFailure(ErrorKind.corrupt, f"{name} cannot be decompressed ({exc})") from None
+    except RuntimeError as exc:  # encrypted entry
+        raise ExtractionFailure(ErrorKind.encrypted, f"{name} is encrypted ({exc})") from None
+    if len(data) > MAX_PART_BYTES:
+        raise ExtractionFailure(ErrorKind.too_large, f"{name} is over the {MAX_PART_BYTES:,}-byte limit")
+    return data
+
+
+def _xml(data: bytes | None, name: str, *, required: bool):
+    if data is None:
+        return None
+    try:
+        return etree.fromstring(data, _XML)
+    except etree.XMLSyntaxError as exc:
+        if required:
+            raise ExtractionFailure(ErrorKind.corrupt, f"{name} is not well-formed XML ({exc})") from None
+        return None
+
+
+def _main_part(archive: zipfile.ZipFile) -> str:
+    """The main document part named by _rels/.rels (almost always word/document.xml)."""
+    rels = _xml(_part_bytes(archive, "_rels/.rels", required=False), "_rels/.rels", required=False)
+    if rels is not None:
+        for rel in rels.iter(_REL + "Relationship"):
+            if (rel.get("Type") or "").endswith("/" + _OFFICE_DOCUMENT):
+                target = (rel.get("Target") or "").lstrip("/")
+                if target and target in archive.NameToInfo:
+                    return target
+    return "word/document.xml"
+
+
+# --------------------------------------------------------------------------------------------
+# numbering
+class _Numbering:
+    """List markers from numbering.xml and styles.xml, with running counters."""
+
+    def __init__(self, numbering, styles):
+        self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # numId -> ilvl -> (fmt, text, start)
+        self.style_num: dict[str, tuple[str, int]] = {}
+        self.style_names: dict[str, str] = {}
+        self.counters: dict[str, list[int]] = {}
+        if numbering is not None:
+            abstract = {}
+            for node in numbering.iter(_W + "abstractNum"):
+                lvls = {}
+                for lvl in node.iter(_W + "lvl"):
+                    fmt = _val(lvl.find(_W + "numFmt")) or "decimal"
+                    text = _val(lvl.find(_W + "lvlText"))
+                    start = _int(_val(lvl.find(_W + "start")), 1)
+                    lvls[_int(lvl.get(_W + "ilvl"), 0)] = (fmt, text if text is not None else "%1.", start)
+                abstract[node.get(_W + "abstractNumId")] = lvls
+            for num in numbering.iter(_W + "num"):
+                lvls = dict(abstract.get(_val(num.find(_W + "abstractNumId")), {}))
+                for override in num.iter(_W + "lvlOverride"):
+                    start = override.find(_W + "startOverride")
+                    ilvl = _int(override.get(_W + "ilvl"), 0)
+                    if start is not None and ilvl in lvls:
+                        fmt, text, _ = lvls[ilvl]
+                        lvls[ilvl] = (fmt, text, _int(_val(start), 1))
+                self.levels[num.get(_W + "numId")] = lvls
+        if styles is not None:
+            based: dict[str, str] = {}
+            for style in styles.iter(_W + "style"):
+                sid = style.get(_W + "styleId")
+                name = _val(style.find(_W + "name"))
+                if name:
+                    self.style_names[sid] = name
+                parent = _val(style.find(_W + "basedOn"))
+                if parent:
+                    based[sid] = parent
+                num_pr = style.find(f"{_W}pPr/{_W}numPr")
+                if num_pr is not None:
+                    num_id = _val(num_pr.find(_W + "numId"))
+                    if num_id:
+                        self.style_num[sid] = (num_id, _int(_val(num_pr.find(_W + "ilvl")), 0))
+            for sid in list(based):  # inherit numbering through basedOn chains
+                seen, cur = set(), sid
+                while cur not in self.style_num and cur in based and cur not in seen:
+                    seen.add(cur)
+                    cur = based[cur]
+                if cur in self.style_num and sid not in self.style_num:
+                    self.style_num[sid] = self.style_num[cur]
+
+    def marker(self, p_pr) -> tuple[str | None, str | None]:
+        """(marker, list key) of a paragraph: ("- ", "7"), ("1. ", "3"), ...; (None, None) when it is
+        not a list item. Items of one list share a key."""
+        if p_pr is None:
+            return None, None
+        style = _val(p_pr.find(_W + "pStyle"))
+        num_pr = p_pr.find(_W + "numPr")
+        num_id, ilvl = None, 0
+        if num_pr is not None:
+            num_id = _val(num_pr.find(_W + "numId"))
+            ilvl = _int(_val(num_pr.find(_W + "ilvl")), 0)
+        if num_id is None and style in self.style_num:
+            num_id, ilvl = self.style_num[style]
+            if num_pr is not None and num_pr.find(_W + "ilvl") is not None:
+                ilvl = _int(_val(num_pr.find(_W + "ilvl")), 0)
+        if num_id is None or num_id == "0":
+            name = (self.style_names.get(style or "", style or "")).lower()
+            if name.startswith("list bullet"):
+                return "- ", f"style:{style}"
+            return None, None
+        levels = self.levels.get(num_id)
+        if not levels:
+            return "- ", num_id
+        fmt, text, _ = levels.get(ilvl) or levels.get(0) or ("bullet", "", 1)
+        counts = self.counters.setdefault(num_id, [])
+        while len(counts) <= ilvl:
+            counts.append(0)
+        counts[ilvl] += 1
+        del counts[ilvl + 1 :]
+        if fmt in ("bullet", "none") or not text or "%" not in text:
+            return ("- ", num_id) if fmt != "none" else (None, None)
+
+        def number(match: re.Match) -> str:
+            level = int(match.group(1)) - 1
+            if level >= len(counts):
+                return ""
+            lfmt, _, lstart = levels.get(level, ("decimal", "", 1))
+            return _format_number(counts[level] + lstart - 1, lfmt)
+
+        return re.sub(r"%(\d)", number, text).strip() + " ", num_id
+
+
+def _format_number(n: int, fmt: str) -> str:
+    if fmt in ("lowerLetter", "upperLetter"):
+        letters = ""
+        while n > 0:
+            n, rem = divmod(n - 1, 26)
+            letters = chr(97 + rem) + letters
+        return letters.upper() if fmt == "upperLetter" else letters
+    if fmt in ("lowerRoman", "upperRoman"):
+        roman = _roman(n)
+        return roman.upper() if fmt == "upperRoman" else roman
+    return str(n)
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, numeral in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+                           (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):  # fmt: skip
+        while n >= value:
+            out += numeral
+            n -= value
+    return out or "0"
+
+
+def _val(node) -> str | None:
+    return None if node is None else node.get(_W + "val")
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default
+
+
+# --------------------------------------------------------------------------------------------
+# the body
+class _Body:
+    def __init__(self, numbering: _Numbering):
+        self.numbering = numbering
+
+    def blocks(self, parent) -> list[str]:
+        """Lines of a body or cell: paragraphs (blank line between), list items together, tables."""
+        out: list[str] = []
+        previous_list: str | None = None
+        for child in parent:
+            tag = child.tag
+            if tag == P:
+                lines, list_key = self.paragraph(child)
+                if not lines:
+                    if out and out[-1]:
+                        out.append("")
+                    previous_list = None
+                    continue
+                if list_key is None and len(lines) == 1 and _FIELD_LINE.match(lines[0]):
+                    list_key = "field"  # "Name: ..." after "Signed: ...": a form's block, single-spaced
+                if out and out[-1] and not (list_key is not None and list_key == previous_list):
+                    out.append("")
+                out.extend(lines)
+                previous_list = list_key
+            elif tag == TBL:
+                rows = self.table(child)
+                if rows:
+                    if out and out[-1]:
+                        out.append("")
+                    out.extend(rows)
+                    out.append("")
+                previous_list = None
+            elif tag == SDT or tag in _TRANSPARENT:
+                content = child.find(_W + "sdtContent") if tag == SDT else child
+                if content is not None:
+                    inner = self.blocks(content)
+                    if inner:
+                        if out and out[-1]:
+                            out.append("")
+                        out.extend(inner)
+                        previous_list = None
+        while out and not out[-1]:
+            out.pop()
+        return out
+
+    def paragraph(self, p) -> tuple[list[str], str | None]:
+        parts: list[str] = []
+        extra: list[str] = []
+        self._inline(p, parts, extra)
+        text = "".join(parts)
+        lines = [" ".join(line.split()) if "\t" not in line else line.strip() for line in text.split("\n")]
+        lines = [line for line in lines if line.strip()]
+        marker, key = self.numbering.marker(p.find(_W + "pPr"))
+        if lines and marker is not None:
+            first = _BULLET_GLYPHS.sub("", lines[0])
+            lines[0] = marker + first
+        elif lines and _BULLET_GLYPHS.match(lines[0]) and len(lines[0]) > 2:
+            lines[0] = _BULLET_GLYPHS.sub("- ", lines[0])  # a typed bullet glyph
+            key = "typed"
+        return lines + extra, key if lines else None
+
+    def _inline(self, node, parts: list[str], extra: list[str]) -> None:
+        for child in node:
+            tag = child.tag
+            if tag == R:
+                self._run(child, parts, extra)
+            elif tag == SDT:
+                content = child.find(_W + "sdtContent")
+                if content is not None:
+                    self._inline(content, parts, extra)
+            elif tag in _TRANSPARENT:
+                self._inline(child, parts, extra)
+            elif tag in _SKIPPED or not isinstance(tag, str):
+                continue
+            elif tag == _MC + "AlternateContent":
+                choice = child.find(_MC + "Choice")
+                if choice is not None:
+                    self._inline(choice, parts, extra)
+
+    def _run(self, run, parts: list[str], extra: list[str]) -> None:
+        for child in run:
+            tag = child.tag
+            if tag == T:
+                if child.text:
+                    parts.append(child.text)
+            elif tag == _W + "tab" or tag == _W + "ptab":
+                parts.append("\t")
+            elif tag in (_W + "br", _W + "cr"):
+                parts.append("\n")
+            elif tag == _W + "noBreakHyphen":
+                parts.append("-")
+            elif tag == _W + "sym":
+                parts.append(_symbol(child))
+            elif tag == _W + "fldChar":
+                box = child.find(f"{_W}ffData/{_W}checkBox")
+                if box is not None:
+                    parts.append(_form_checkbox(box))
+            elif tag in (_W + "drawing", _W + "pict", _MC + "AlternateContent"):
+                for content in child.iter(_W + "txbxContent"):
+                    extra.extend(line for line in self.blocks(content) if line)
+                    break  # AlternateContent repeats the box in its fallback
+
+    def table(self, tbl) -> list[str]:
+        out: list[str] = []
+        for tr in tbl.iter(TR):
+            if _owner_table(tr) is not tbl:
+                continue  # a nested table's row: read within its cell
+            cells: list[tuple[list[str], bool]] = []
+            for tc in tr:
+                if tc.tag != TC:
+                    if tc.tag in (SDT, _W + "customXml"):
+                        for inner in tc.iter(TC):
+                            cells.append(self.cell(inner))
+                    continue
+                cells.append(self.cell(tc))
+            cells = [(lines, bold) for lines, bold in cells if lines]
+            out.extend(_row_lines(cells))
+        return out
+
+    def cell(self, tc) -> tuple[list[str], bool]:
+        v_merge = tc.find(f"{_W}tcPr/{_W}vMerge")
+        if v_merge is not None and _val(v_merge) in (None, "continue"):
+            return [], False  # the continuation of a vertically merged cell
+        lines = self.blocks(tc)
+        return lines, _all_bold(tc)
+
+
+def _owner_table(tr):
+    node = tr.getparent()
+    while node is not None and node.tag != TBL:
+        node = node.getparent()
+    return node
+
+
+def _all_bold(tc) -> bool:
+    runs = [r for r in tc.iter(R) if r.find(T) is not None and (r.find(T).text or "").strip()]
+    if not runs:
+        return False
+    for r in runs:
+        b = r.find(f"{_W}rPr/{_W}b")
+        if b is None or _val(b) in ("0", "false"):
+            return False
+    return True
+
+
+def _looks_like_label(text: str) -> bool:
+    text = text.strip()
+    return 0 < len(text) <= _MAX_LABEL_CHARS and (text.endswith((":", "?")) or len(text.split()) <= 6)
+
+
+def _row_lines(cells: list[tuple[list[str], bool]]) -> list[str]:
+    if not cells:
+        return []
+    if len(cells) == 2:
+        (label, bold), (value, _) = cells
+        text = [line for line in value if line]
+        if len(label) == 1 and (bold or _looks_like_label(label[0])) and not (
+            len(text) == 1 and text[0].rstrip().endswith(":") and not label[0].rstrip().endswith(":")
+        ):
+            name = label[0].rstrip()
+            if len(text) == 1:
+                return [f"{name} {text[0]}" if name.endswith(":") else f"{name}: {text[0]}"]
+            heading = name if name.endswith((":", "?")) else f"{name}:"
+            return ["", heading, *value, ""]
+    if all(len(lines) == 1 for lines, _ in cells) and sum(len(lines[0]) for lines, _ in cells) < 300:
+        return [" | ".join(lines[0] for lines, _ in cells)]
+    out: list[str] = [""]
+    for lines, _ in cells:  # cells of several paragraphs are blocks of their own
+        out.extend(lines)
+        out.append("")
+    return out
+
+
+def _symbol(sym) -> str:
+    font = (sym.get(_W + "font") or "").lower()
+    try:
+        code = int(sym.get(_W + "char") or "", 16)
+    except ValueError:
+        return ""
+    if 0xF000 <= code <= 0xF0FF:
+        code -= 0xF000
+    glyph = _WINGDINGS.get((font, code))
+    if glyph:
+        return glyph
+    if font.startswith(("wingdings", "symbol", "webdings")):
+        return ""  # a decorative glyph with no Unicode meaning
+    return chr(code) if code >= 0x20 else ""
+
+
+def _form_checkbox(box) -> str:
+    checked = box.find(_W + "checked")
+    if checked is None:
+        checked = box.find(_W + "default")
+    on = checked is not None and _val(checked) not in ("0", "false")
+    return "☒" if on else "☐"
+
+
+# --------------------------------------------------------------------------------------------
+def docx_lines(data: bytes) -> list[str]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+        raise ExtractionFailure(ErrorKind.corrupt, f"not a readable .docx (zip) file ({exc})") from None
+    with archive:
+        name = _main_part(archive)
+        root = _xml(_part_bytes(archive, name, required=True), name, required=True)
+        numbering = _xml(_part_bytes(archive, "word/numbering.xml", required=False), "numbering", required=False)
+        styles = _xml(_part_bytes(archive, "word/styles.xml", required=False), "styles", required=False)
+    body = root.find(_W + "body")
+    if body is None:
+        raise ExtractionFailure(ErrorKind.corrupt, f"{name} has no document body")
+    lines = _Body(_Numbering(numbering, styles)).blocks(body)
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return out
+
+
+def read(data: bytes, options) -> Document:
+    lines = docx_lines(data)
+    return Document.from_pages([normalise_text("\n".join(lines))], format="docx", reader="lxml-docx")
