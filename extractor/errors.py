@@ -21,16 +21,25 @@ _ADVICE = {
 class ExtractionFailure(Exception):
     """Raised by readers and the pipeline; carries an ErrorKind the CLI and batch can report."""
 
-    def __init__(self, kind: ErrorKind, message: str, *, path: str | None = None, sha256: str | None = None):
+    def __init__(
+        self,
+        kind: ErrorKind,
+        message: str,
+        *,
+        path: str | None = None,
+        sha256: str | None = None,
+        advice: str | None = None,
+    ):
         super().__init__(message)
         self.kind = kind
         self.message = message
         self.path = path
         self.sha256 = sha256
+        self.advice = advice  # replaces the kind's usual advice when the case needs its own
 
     def one_line(self) -> str:
         where = f"{self.path}: " if self.path else ""
-        return f"{where}{self.kind.value}: {self.message} ({_ADVICE[self.kind]})"
+        return f"{where}{self.kind.value}: {self.message} ({self.advice or _ADVICE[self.kind]})"
 
     def to_error(self) -> ExtractionError:
         return ExtractionError(path=self.path or "", sha256=self.sha256, kind=self.kind, message=self.one_line())
