@@ -67,3 +67,15 @@ def test_capitalised_run_stops_at_prose():
     assert capitalised_run("Housing seeking Cabinet approval") == "Housing"
     assert capitalised_run("Housing and having received representations") == "Housing"
     assert capitalised_run("Finance and Resources, to consider") == "Finance and Resources"
+
+
+def test_portfolio_after_a_member_title_without_for():
+    assert portfolio_of("Cabinet Member Environment and Transport", PROFILE) == "Environment and Transport"
+
+
+def test_executive_member_line_with_portfolio_in_brackets():
+    from extractor.pipeline import Extractor
+
+    record = Extractor.create(model="blank").extract_text("Executive Member: Cllr Bob Deering (Resources and Performance)\n")
+    member = record.executive_member
+    assert (member.name, member.title, member.portfolio) == ("Bob Deering", None, "Resources and Performance")

@@ -194,11 +194,10 @@ def executive_member(ctx: Context, maker: Found | None) -> Found | None:
         person = _person_from(span, ctx)
         if person is None:
             continue
-        return Found(
-            ExecutiveMember(name=person.name, title=person.title, portfolio=portfolio or portfolio_of(person.title, ctx.profile)),
-            span,
-            Method.label,
-        )
+        title, area = person.title, portfolio or portfolio_of(person.title, ctx.profile)
+        if person.name and title and area is None and not ctx.profile.member_role.search(title):
+            title, area = None, title  # "Executive Member: Cllr Bob Deering (Resources and Performance)"
+        return Found(ExecutiveMember(name=person.name, title=title, portfolio=area), span, Method.label)
     if maker and maker.value.title and ctx.profile.member_role.search(maker.value.title):
         person = maker.value
         return Found(
