@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+import traceback
 from pathlib import Path
+from typing import Callable
 
 import click
 
-from models import DecisionRecord
+from models import DecisionRecord, ErrorKind
 
 from .batch import DEFAULT_TIMEOUT
 from .errors import ExtractionFailure
 from .evaluate import evaluate, mismatch_lines
+from .limits import time_limit
 from .output import atomic_writer
 from .pipeline import Extractor
 from .readers import ReadOptions
@@ -63,31 +67,57 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
 @click.option("--pretty", is_flag=True, help="Indent the JSON.")
 @click.option("--no-evidence", is_flag=True, help="Leave out where each field was found.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
+              help="Seconds per file before it becomes a 'timeout' error (0: no limit).")
 @read_options
 @click.pass_context
-def extract(ctx, files, output, pretty, no_evidence, **reading) -> None:
+def extract(ctx, files, output, pretty, no_evidence, timeout, **reading) -> None:
     """Extract one record per FILE: one JSON object for one file, JSON Lines for several.
 
-    A file that cannot be read gets one line on stderr and the exit status is 1."""
+    A file that cannot be read gets one line on stderr and the exit status is 1; --debug (before
+    the command: odr --debug extract ...) adds the traceback."""
     extractor = make_extractor(**reading)
+    debug = ctx.obj["debug"]
     lines, failed = [], 0
     for path in files:
         try:
-            record = extractor.extract_file(path)
-        except ExtractionFailure as failure:
+            with time_limit(timeout, hard_stop=_hard_stop(path, timeout, files)):
+                record = extractor.extract_file(path)
+        except Exception as exc:  # ExtractionFailure, or a bug that escaped the pipeline's net
+            failure = exc if isinstance(exc, ExtractionFailure) else ExtractionFailure(
+                ErrorKind.internal, f"{type(exc).__name__}: {exc}", path=str(path))
+            failure.path = failure.path or str(path)  # a timeout is raised outside the reader
             failed += 1
+            if debug:
+                click.echo("".join(traceback.format_exception(exc)).rstrip(), err=True)
             click.echo(f"odr: {failure.one_line()}", err=True)
-            if ctx.obj["debug"] and failure.__cause__ is not None:
-                raise failure.__cause__
             continue
-        lines.append(record_json(record, evidence=not no_evidence, pretty=pretty and len(files) == 1))
-    text = "\n".join(lines) + ("\n" if lines else "")
+        line = record_json(record, evidence=not no_evidence, pretty=pretty and len(files) == 1)
+        if output:
+            lines.append(line)
+        else:  # streamed, so what is done is out even if a later file has to be abandoned
+            sys.stdout.write(line + "\n")
+            sys.stdout.flush()
     if output:
         with atomic_writer(output) as handle:
-            handle.write(text)
-    else:
-        sys.stdout.write(text)
+            handle.write("\n".join(lines) + ("\n" if lines else ""))
     sys.exit(1 if failed else 0)
+
+
+def _hard_stop(path, timeout: float, files) -> Callable[[], None]:
+    """Last resort when a file holds the main thread in native code past its time limit (SIGALRM only
+    reaches Python code): report it as a timeout and end the process. Files after it are not read;
+    -o is not written (it is written whole or not at all). odr batch isolates files in processes."""
+
+    def stop() -> None:
+        rest = len(files) - list(files).index(path) - 1
+        failure = ExtractionFailure(ErrorKind.timeout, f"stuck past the {timeout:g} s limit; odr stopped", path=str(path))
+        note = f"; {rest} later file(s) not read (odr batch isolates each file)" if rest else ""
+        sys.stderr.write(f"odr: {failure.one_line()}{note}\n")
+        sys.stderr.flush()
+        os._exit(1)
+
+    return stop
 
 
 @cli.command()
