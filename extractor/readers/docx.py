@@ -18,9 +18,11 @@ tests/test_formats.py for measured rates). The body becomes the text the layout 
   fields (``w:ffData/w:checkBox``) and Wingdings symbols (``w:sym``) are turned into ☒ / ☐;
 * page headers, footers, footnotes and comments are not part of the body, so they are not read.
 
-Before anything is decompressed, the declared sizes of the parts read are checked: a part over
-`MAX_PART_BYTES`, or compressed more than `MAX_RATIO` to one, is refused as too large (a zip bomb),
-and reading stops at the declared size whatever the stream holds.
+Zip bombs: `read_bytes` has already refused an archive whose members inflate past the shared limit
+(extractor/limits.py `check_zip`, by the central directory). Here, before a part is decompressed,
+its own declared size is checked too: a part over `MAX_PART_BYTES`, or compressed more than
+`MAX_RATIO` to one, is refused as too large, and reading stops at the declared size whatever the
+stream holds. styles.xml is only decompressed when a paragraph style needs looking up.
 """
 
 from __future__ import annotations
@@ -67,6 +69,11 @@ _WINGDINGS = {
 }  # fmt: skip
 _BULLET_GLYPHS = re.compile(r"^[·•▪●◦§Øü\uf0b7\uf0a7\uf076\uf0d8\uf0fc]\s*")
 _MAX_LABEL_CHARS = 80
+_STYLE_WRAPPER = f'<w:styles xmlns:w="{W}">%s</w:styles>'.encode()
+# Styles that never carry list numbering (headings may: numbered section headings), not looked up.
+_PLAIN_STYLES = frozenset(
+    {"Normal", "Title", "Subtitle", "BodyText", "NoSpacing", "TableParagraph"}
+)
 # A paragraph that is one "Label: value" line of a form (a signature block's Signed/Name/Title/Date).
 _FIELD_LINE = re.compile(r"^[A-Z][\w'()/&.\- ]{0,40}:[ \t]*\S.{0,100}$")
 
@@ -129,10 +136,8 @@ def _main_part(archive: zipfile.ZipFile) -> str:
 class _Numbering:
     """List markers from numbering.xml and styles.xml, with running counters."""
 
-    def __init__(self, numbering, styles):
+    def __init__(self, numbering, load_styles):
         self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # numId -> ilvl -> (fmt, text, start)
-        self.style_num: dict[str, tuple[str, int]] = {}
-        self.style_names: dict[str, str] = {}
         self.counters: dict[str, list[int]] = {}
         if numbering is not None:
             abstract = {}
@@ -153,28 +158,43 @@ class _Numbering:
                         fmt, text, _ = lvls[ilvl]
                         lvls[ilvl] = (fmt, text, _int(_val(start), 1))
                 self.levels[num.get(_W + "numId")] = lvls
-        if styles is not None:
-            based: dict[str, str] = {}
-            for style in styles.iter(_W + "style"):
-                sid = style.get(_W + "styleId")
-                name = _val(style.find(_W + "name"))
-                if name:
-                    self.style_names[sid] = name
-                parent = _val(style.find(_W + "basedOn"))
-                if parent:
-                    based[sid] = parent
-                num_pr = style.find(f"{_W}pPr/{_W}numPr")
-                if num_pr is not None:
-                    num_id = _val(num_pr.find(_W + "numId"))
-                    if num_id:
-                        self.style_num[sid] = (num_id, _int(_val(num_pr.find(_W + "ilvl")), 0))
-            for sid in list(based):  # inherit numbering through basedOn chains
-                seen, cur = set(), sid
-                while cur not in self.style_num and cur in based and cur not in seen:
-                    seen.add(cur)
-                    cur = based[cur]
-                if cur in self.style_num and sid not in self.style_num:
-                    self.style_num[sid] = self.style_num[cur]
+        self._load_styles = load_styles
+        self._styles: bytes | None = None
+        self._style_cache: dict[str, tuple[tuple[str, int] | None, str]] = {}
+
+    def style(self, sid: str, depth: int = 0) -> tuple[tuple[str, int] | None, str]:
+        """(numbering, name) of a paragraph style, numbering inherited through basedOn.
+
+        styles.xml is large (python-docx's template alone is 350 KB) and only a few styles are used,
+        so it is decompressed on first need and each style's element is found by a byte search."""
+        cached = self._style_cache.get(sid)
+        if cached is not None:
+            return cached
+        if self._styles is None:
+            self._styles = self._load_styles() or b""
+        found = re.search(
+            rb'<w:style\b[^>]*?w:styleId="' + re.escape(sid.encode("utf-8")) + rb'"[^>]*>.*?</w:style>',
+            self._styles,
+            re.DOTALL,
+        )
+        info: tuple[tuple[str, int] | None, str] = (None, sid)
+        if found:
+            try:
+                node = etree.fromstring(_STYLE_WRAPPER % found.group(0), _XML)[0]
+            except etree.XMLSyntaxError:
+                node = None
+            if node is not None:
+                name = _val(node.find(_W + "name")) or sid
+                num_pr = node.find(f"{_W}pPr/{_W}numPr")
+                num = None
+                if num_pr is not None and _val(num_pr.find(_W + "numId")):
+                    num = (_val(num_pr.find(_W + "numId")), _int(_val(num_pr.find(_W + "ilvl")), 0))
+                parent = _val(node.find(_W + "basedOn"))
+                if num is None and parent and parent != sid and depth < 10:
+                    num = self.style(parent, depth + 1)[0]
+                info = (num, name)
+        self._style_cache[sid] = info
+        return info
 
     def marker(self, p_pr) -> tuple[str | None, str | None]:
         """(marker, list key) of a paragraph: ("- ", "7"), ("1. ", "3"), ...; (None, None) when it is
@@ -187,13 +207,15 @@ class _Numbering:
         if num_pr is not None:
             num_id = _val(num_pr.find(_W + "numId"))
             ilvl = _int(_val(num_pr.find(_W + "ilvl")), 0)
-        if num_id is None and style in self.style_num:
-            num_id, ilvl = self.style_num[style]
-            if num_pr is not None and num_pr.find(_W + "ilvl") is not None:
-                ilvl = _int(_val(num_pr.find(_W + "ilvl")), 0)
+        name = ""
+        if num_id is None and style and style not in _PLAIN_STYLES:
+            style_num, name = self.style(style)
+            if style_num is not None:
+                num_id, ilvl = style_num
+                if num_pr is not None and num_pr.find(_W + "ilvl") is not None:
+                    ilvl = _int(_val(num_pr.find(_W + "ilvl")), 0)
         if num_id is None or num_id == "0":
-            name = (self.style_names.get(style or "", style or "")).lower()
-            if name.startswith("list bullet"):
+            if name.lower().startswith("list bullet"):
                 return "- ", f"style:{style}"
             return None, None
         levels = self.levels.get(num_id)
@@ -460,11 +482,11 @@ def docx_lines(data: bytes) -> list[str]:
         name = _main_part(archive)
         root = _xml(_part_bytes(archive, name, required=True), name, required=True)
         numbering = _xml(_part_bytes(archive, "word/numbering.xml", required=False), "numbering", required=False)
-        styles = _xml(_part_bytes(archive, "word/styles.xml", required=False), "styles", required=False)
-    body = root.find(_W + "body")
-    if body is None:
-        raise ExtractionFailure(ErrorKind.corrupt, f"{name} has no document body")
-    lines = _Body(_Numbering(numbering, styles)).blocks(body)
+        body = root.find(_W + "body")
+        if body is None:
+            raise ExtractionFailure(ErrorKind.corrupt, f"{name} has no document body")
+        styles = lambda: _part_bytes(archive, "word/styles.xml", required=False)  # noqa: E731
+        lines = _Body(_Numbering(numbering, styles)).blocks(body)
     out: list[str] = []
     for line in lines:
         if line or (out and out[-1]):

@@ -8,7 +8,8 @@ The page becomes the text a person would copy from the browser, shaped for the l
   one, and whitespace inside a block collapses, so Word-pasted text hard-wrapped in the source reads
   as one paragraph; paragraphs and headings are separated by blank lines, as the text of a page is;
 * list items keep a marker: "- " in a ``<ul>``, "1. " (counting, honouring ``start``) in an ``<ol>``;
-  Word's own list glyphs ("·", "§", "o" followed by spacing) become "- ";
+  Word's exported list markers (``mso-list:Ignore`` spans) keep their number, and a glyph ("·", "§",
+  "o") becomes "- ";
 * a table row of a label cell and a value cell becomes "Label: value" (the label cell is a ``<th>``,
   a ModernGov ``mgLabel``, bold text, or a short line); other rows join their cells with " | ",
   and a layout table's big cells are read one after another;
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from html import unescape
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -66,6 +68,7 @@ _WS = re.compile(r"\s+")
 _WORD_BULLET = re.compile(r"^(?:[·•▪●◦§Øü]|o(?=\s{2}|\u00a0))\s*")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.\-]+)""")
+_NUMBER_MARK = re.compile(r"^\(?(?:\d{1,3}|[a-zA-Z]|[ivxlcIVXLC]{1,5})(?:\.\d{1,3})*[.)]?$")
 _SEPARATOR_END = (":", "?", "-", "|", "–")
 _MAX_DEPTH = 400
 _MAX_LABEL_CHARS = 80
@@ -166,6 +169,9 @@ class _Walker:
             self.definition_list(el, depth)
             self.sink.gap()
             return
+        if tag == "span" and "mso-list" in (el.get("style") or "").lower().replace(" ", ""):
+            self.word_list_marker(el)
+            return
         block = tag in _BLOCK_TAGS
         if block:
             self.sink.newline()
@@ -187,6 +193,11 @@ class _Walker:
                 self.walk(child, depth + 1)
             if child.tail:
                 self.sink.add(child.tail)
+
+    def word_list_marker(self, span) -> None:
+        """Word's exported list marker (``<span style="mso-list:Ignore">``): "1." stays, a glyph is "- "."""
+        mark = _WS.sub("", "".join(span.itertext()))
+        self.sink.add(mark + " " if _NUMBER_MARK.match(mark) else "- ")
 
     def label_separator(self) -> None:
         """A ModernGov label span always reads "Label: value"; add the colon when the page omits it."""
@@ -337,15 +348,36 @@ def _root(tree):
     return (body if body is not None else tree), False
 
 
-def html_lines(text: str) -> list[str]:
-    """The page's text as lines (a blank line between paragraphs)."""
+_TOO_DEEP = object()
+_TAG = re.compile(r"<[^>]*>")
+_DROPPED_CONTENT = re.compile(r"<(script|style|head)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_FLATTEN_INLINE = re.compile(rb"</?(?:span|font|b|i|u|em|strong|small|big|a|sup|sub|o:p)\b[^>]*>", re.IGNORECASE)
+_FLATTEN_BLOCK = re.compile(rb"</?(?:div|section|article|blockquote|center|p|main|aside)\b[^>]*>", re.IGNORECASE)
+
+
+def _parse(data: bytes):
     parser = lxml_html.HTMLParser(
-        encoding="utf-8", remove_comments=True, remove_pis=True, recover=True, no_network=True
+        encoding="utf-8", remove_comments=True, remove_pis=True, recover=True, no_network=True, huge_tree=True
     )
     try:
-        tree = lxml_html.document_fromstring(text.encode("utf-8"), parser=parser)
+        tree = lxml_html.document_fromstring(data, parser=parser)
     except (etree.ParserError, ValueError):
-        return []
+        return None
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
+        return _TOO_DEEP
+    return tree
+
+
+def html_lines(text: str) -> list[str]:
+    """The page's text as lines (a blank line between paragraphs)."""
+    data = text.encode("utf-8")
+    tree = _parse(data)
+    if tree is _TOO_DEEP:
+        # libxml2 stops at 2048 levels and drops the rest; flatten the nesting so no text is lost.
+        tree = _parse(_FLATTEN_BLOCK.sub(b"<br>", _FLATTEN_INLINE.sub(b"", data)))
+    if tree is None or tree is _TOO_DEEP:  # still too deep (nested tables, lists): text between tags
+        plain = _TAG.sub("\n", _DROPPED_CONTENT.sub("", text))
+        return [line for line in (_WS.sub(" ", unescape(raw)).strip() for raw in plain.split("\n")) if line]
     root, moderngov = _root(tree)
     # Outside ModernGov's own block, <header> and <footer> are the council site's furniture.
     walker = _Walker(_DROP_TAGS if moderngov else _DROP_TAGS | _SITE_FURNITURE)
