@@ -5,12 +5,15 @@
 Each record is a list of blocks, written with python-docx the way a council officer fills in a Word
 template: a two-column header table, numbered section headings ("List Number"), bulleted options
 ("List Bullet"), check-box glyphs, a signature block, and a page header and footer that odr must
-ignore. The output is deterministic (fixed core properties), so re-running gives the same text.
+ignore. The output is deterministic (fixed core properties and member dates): re-running gives the
+same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -21,7 +24,8 @@ HERE = Path(__file__).resolve().parent
 # A block is (kind, content):
 #   ("title", text)            bold centred heading line
 #   ("heading", text)          a Heading 2 paragraph, unnumbered
-#   ("table", [(label, value), ...])   a two-column table; label cells bold
+#   ("table", [(label, value), ...])   a two-column table; label cells bold; a value may be a list
+#                              of paragraphs, where "• text" is a bulleted paragraph in the cell
 #   ("section", text)          a numbered section heading (List Number)
 #   ("para", text)             a body paragraph
 #   ("bullets", [text, ...])   bulleted items (List Bullet)
@@ -80,6 +84,47 @@ RECORDS = {
             ("para", "Date: 4 March 2025"),
         ],
     },
+    "word-kelbrook-record-of-decision": {
+        "header": "Kelbrook District Council – Record of Decision",
+        "footer": "Page 1 of 1",
+        "blocks": [
+            ("title", "RECORD OF DECISION BY AN OFFICER"),
+            (
+                "table",
+                [
+                    ("Reference", "KDC/ENV/25/009"),
+                    ("Title of decision", "Introduction of charges for replacement wheeled bins"),
+                    ("Name and title of decision maker", "Dr Helen Achterberg, Head of Environmental Services"),
+                    ("Portfolio", "Environment and Climate"),
+                    ("Key decision", "Yes ☐ No ☒"),
+                    (
+                        "Decision",
+                        [
+                            "To introduce a charge of £28 for each replacement or additional wheeled bin "
+                            "from 1 June 2025.",
+                            "To waive the charge where a bin is damaged by the Council's collection crews.",
+                        ],
+                    ),
+                    (
+                        "Reasons for the decision",
+                        "The cost of replacing lost and damaged bins has risen to over £90,000 a year and is "
+                        "met entirely from the waste budget. Most neighbouring districts already charge.",
+                    ),
+                    (
+                        "Alternative options considered and rejected",
+                        [
+                            "• Continue to supply bins free of charge – rejected because the cost cannot be "
+                            "met within the approved budget.",
+                            "• Charge £40 per bin to recover delivery costs in full – rejected as likely to "
+                            "discourage households from replacing damaged bins.",
+                        ],
+                    ),
+                    ("Date of decision", "14 April 2025"),
+                    ("Date of publication", "16 April 2025"),
+                ],
+            ),
+        ],
+    },
 }
 
 
@@ -107,7 +152,16 @@ def build(name: str, spec: dict) -> Path:
             for label, value in content:
                 cells = table.add_row().cells
                 cells[0].paragraphs[0].add_run(label).bold = True
-                cells[1].paragraphs[0].add_run(value)
+                values = [value] if isinstance(value, str) else value
+                for index, text in enumerate(values):
+                    style = "List Bullet" if text.startswith("• ") else None
+                    text = text.removeprefix("• ")
+                    if index == 0:
+                        cells[1].paragraphs[0].add_run(text)
+                        if style:
+                            cells[1].paragraphs[0].style = style
+                    else:
+                        cells[1].add_paragraph(text, style=style)
         elif kind == "section":
             doc.add_paragraph(content, style="List Number").runs[0].bold = True
         elif kind == "para":
@@ -123,8 +177,21 @@ def build(name: str, spec: dict) -> Path:
         else:
             raise ValueError(f"unknown block kind {kind!r}")
     out = HERE / f"{name}.docx"
-    doc.save(out)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    out.write_bytes(_fixed_timestamps(buffer.getvalue()))
     return out
+
+
+def _fixed_timestamps(data: bytes) -> bytes:
+    """The same package with every member dated 2025-01-01, so rebuilding gives identical bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2025, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, source.read(info))
+    return out.getvalue()
 
 
 def main() -> None:
