@@ -29,6 +29,15 @@ def normalise_text(raw: str) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
+def squeeze_blank_lines(lines: list[str]) -> list[str]:
+    """No leading blank lines and never two in a row: paragraphs stay apart, gaps do not grow."""
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Line:
     text: str

@@ -35,7 +35,7 @@ from lxml import etree
 
 from models import ErrorKind
 
-from ..document import Document, normalise_text
+from ..document import Document, normalise_text, squeeze_blank_lines
 from ..errors import ExtractionFailure
 
 MAX_PART_BYTES = 50 * 1024 * 1024
@@ -487,11 +487,7 @@ def docx_lines(data: bytes) -> list[str]:
             raise ExtractionFailure(ErrorKind.corrupt, f"{name} has no document body")
         styles = lambda: _part_bytes(archive, "word/styles.xml", required=False)  # noqa: E731
         lines = _Body(_Numbering(numbering, styles)).blocks(body)
-    out: list[str] = []
-    for line in lines:
-        if line or (out and out[-1]):
-            out.append(line)
-    return out
+    return squeeze_blank_lines(lines)
 
 
 def read(data: bytes, options) -> Document:

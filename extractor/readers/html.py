@@ -31,7 +31,7 @@ from lxml import html as lxml_html
 
 from models import ErrorKind
 
-from ..document import Document, normalise_text
+from ..document import Document, normalise_text, squeeze_blank_lines
 from ..errors import ExtractionFailure
 
 # Never text: their content is code, chrome or form furniture.
@@ -383,11 +383,7 @@ def html_lines(text: str) -> list[str]:
     walker = _Walker(_DROP_TAGS if moderngov else _DROP_TAGS | _SITE_FURNITURE)
     walker.walk(root)
     lines = walker.sink.finish()
-    out: list[str] = []
-    for line in lines:
-        if line or (out and out[-1]):
-            out.append(line)
-    return out
+    return squeeze_blank_lines(lines)
 
 
 def read(data: bytes, options) -> Document:
