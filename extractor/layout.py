@@ -7,13 +7,14 @@ heading, each with the span of text it governs. Field extractors read values onl
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
 from .document import Document, Line
 from .profile import FieldSpec, Profile
 
-# How many lines after a field's label a `follows` label still belongs with it.
+# How many non-blank lines after a field's label a `follows` label still belongs with it.
 _FOLLOWS_WINDOW = 4
 # The longest line still read as a heading when a label wraps onto a second line.
 _MAX_WRAPPED_HEADING = 160
@@ -52,6 +53,8 @@ class Layout:
         self.document = document
         self.profile = profile
         self.hits: list[Hit] = []
+        # text lines before each line: distances between labels ignore blank lines
+        self._texts_before = list(itertools.accumulate((bool(line.text.strip()) for line in document.lines), initial=0))
         self._find_hits()
 
     # ----------------------------------------------------------------------------------------
@@ -78,10 +81,17 @@ class Layout:
         for spec in self.profile.specs_for(label):
             if spec.follows is None:
                 return spec
-            recent = [h for h in reversed(self.hits) if index - h.line_index <= _FOLLOWS_WINDOW]
-            if any(h.field == spec.follows for h in [*same_line, *recent]):
+            if any(h.field == spec.follows for h in [*same_line, *self._recent_hits(index)]):
                 return spec
         return None
+
+    def _recent_hits(self, index: int):
+        """Hits within the follows window before line `index`, nearest first (hits are in line order)."""
+        here = self._texts_before[index]
+        for hit in reversed(self.hits):
+            if here - self._texts_before[hit.line_index] > _FOLLOWS_WINDOW:
+                return
+            yield hit
 
     def _line_hits(self, index: int, line: Line) -> list[Hit]:
         text = line.text
