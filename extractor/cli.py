@@ -43,9 +43,12 @@ def read_options(func):
     return func
 
 
-def make_extractor(profiles, model, max_bytes, max_pages, ocr, password) -> Extractor:
-    options = ReadOptions(max_bytes=max_bytes * _MB, max_pages=max_pages, ocr=ocr, password=password)
-    return Extractor.create(tuple(profiles), model, options)
+def reading_options(max_bytes, max_pages, ocr, password, **_) -> ReadOptions:
+    return ReadOptions(max_bytes=max_bytes * _MB, max_pages=max_pages, ocr=ocr, password=password)
+
+
+def make_extractor(profiles, model, **limits) -> Extractor:
+    return Extractor.create(tuple(profiles), model, reading_options(**limits))
 
 
 def record_json(record: DecisionRecord, *, evidence: bool, pretty: bool) -> str:
@@ -143,9 +146,7 @@ def batch(inputs, output, workers, timeout, resume, extensions, no_evidence, pro
     from .writers import OutputError
 
     make_extractor(**reading)  # check profiles and options here, before any worker starts
-    spec = ExtractorSpec(tuple(reading["profiles"]), reading["model"], ReadOptions(
-        max_bytes=reading["max_bytes"] * _MB, max_pages=reading["max_pages"], ocr=reading["ocr"],
-        password=reading["password"]))
+    spec = ExtractorSpec(tuple(reading["profiles"]), reading["model"], reading_options(**reading))
     try:
         summary = run_batch(inputs, output, factory=spec, workers=workers, timeout=timeout or None,
                             resume=resume, evidence=not no_evidence, extensions=extensions, progress=progress)
