@@ -1,8 +1,9 @@
 """odr: turn UK council decision records into validated data.
 
     >>> import extractor
-    >>> record = extractor.extract_file("samples/hartwell-odr.txt")
+    >>> record = extractor.extract_file("samples/hartwell-officer-decision.txt")
     >>> record.reference
+    'HC042/23'
 """
 
 from __future__ import annotations
