@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from models import ErrorKind, ExtractionError
 
 # What the user can do about each kind, appended to the one-line message.
@@ -16,6 +18,14 @@ _ADVICE = {
     ErrorKind.timeout: "raise --timeout if the file is genuine",
     ErrorKind.internal: "a bug in odr: please report it with the file (re-run with --debug for the traceback)",
 }
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _visible(text: str) -> str:
+    """Control characters (newline, tab, escape, NUL) shown as escapes, so they cannot break the line."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 class ExtractionFailure(Exception):
@@ -38,8 +48,10 @@ class ExtractionFailure(Exception):
         self.advice = advice  # replaces the kind's usual advice when the case needs its own
 
     def one_line(self) -> str:
-        where = f"{self.path}: " if self.path else ""
-        return f"{where}{self.kind.value}: {self.message} ({self.advice or _ADVICE[self.kind]})"
+        """One line, whatever the path or a library's message hold (a newline in a file name included)."""
+        where = f"{_visible(self.path)}: " if self.path else ""
+        message = _visible(" ".join(self.message.split()))
+        return f"{where}{self.kind.value}: {message} ({self.advice or _ADVICE[self.kind]})"
 
     def to_error(self) -> ExtractionError:
         return ExtractionError(path=self.path or "", sha256=self.sha256, kind=self.kind, message=self.one_line())

@@ -178,11 +178,13 @@ def _inflate_bounded(data: bytes, start: int, end: int, total: int, limit: int) 
     try:
         for offset in range(0, len(view), _CHUNK):
             pending = bytes(view[offset : offset + _CHUNK])
-            while pending:
+            while pending and not inflater.eof:
                 out = inflater.decompress(pending, _CHUNK)
                 total += len(out)
                 if total > limit:
                     raise _bomb("PDF streams", limit)
+                if not out and inflater.unconsumed_tail == pending:
+                    break  # no progress: nothing more comes out of this stream
                 pending = inflater.unconsumed_tail
             if inflater.eof:
                 break

@@ -71,7 +71,12 @@ def read_bytes(data: bytes, *, path: str | None = None, options: ReadOptions = R
         fmt = sniff(data)
         if fmt == "docx":  # a ZIP: refuse a bomb from its central directory before anything inflates
             check_zip(data, inflate_limit(options.max_bytes))
-        reader = importlib.import_module(f"{__name__}.{fmt}")
+        try:
+            reader = importlib.import_module(f"{__name__}.{fmt}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__name__}.{fmt}":
+                raise
+            raise ExtractionFailure(ErrorKind.unsupported_format, f"no {fmt} reader in this version of odr") from None
         document = reader.read(data, options)
     except ExtractionFailure as failure:
         failure.path, failure.sha256 = path, sha256

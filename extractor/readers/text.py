@@ -14,7 +14,8 @@ _BINARY_SHARE = 0.05
 def decode(data: bytes) -> tuple[str, str]:
     """Return (text, encoding name)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        # a truncated or damaged UTF-16 file (odd length, lone surrogate) keeps what can be read
+        return data.decode("utf-16", errors="replace"), "utf-16"
     sample = data[:65536]
     if sample.count(0) > len(sample) * _BINARY_SHARE or _control_share(sample) > _BINARY_SHARE:
         raise ExtractionFailure(ErrorKind.unsupported_format, "binary data, not text")
