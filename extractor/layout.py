@@ -121,7 +121,7 @@ class Layout:
         Executive Member (Resources)', with the next label after it) is not one."""
         if not hits or match.group("paren"):
             return False
-        following = next((line.text for line in self.document.lines[index + 1 :] if line.text.strip()), None)
+        following = next((line.text for line in itertools.islice(self.document.lines, index + 1, None) if line.text.strip()), None)
         return following is not None and not self.profile.line_start.match(following)
 
     def _hit(self, spec: FieldSpec, match: re.Match, index: int, line: Line, *, line_start: bool) -> Hit:
@@ -169,7 +169,7 @@ class Layout:
 
     def _next_numbered_line(self, hit: Hit, limit: int) -> int:
         following = re.compile(rf"^\s*{hit.number + 1}[.)]?\s+\S")
-        for line in self.document.lines[hit.line_index + 1 :]:
+        for line in itertools.islice(self.document.lines, hit.line_index + 1, None):
             if line.start >= limit:
                 break
             if following.match(line.text):
@@ -187,7 +187,9 @@ class Layout:
     def region_lines(self, hit: Hit) -> list[Line]:
         """The lines of a hit's region, each cut to the region (the first from the value start)."""
         out = []
-        for line in self.document.lines[hit.line_index :]:
+        lines = self.document.lines
+        for index in range(hit.line_index, len(lines)):  # no slice: a copy per value is quadratic
+            line = lines[index]
             if line.start >= hit.region_end:
                 break
             start = max(line.start, hit.value_start)

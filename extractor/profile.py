@@ -92,6 +92,7 @@ class Profile:
             rf"(?-i:(?=[A-Z]))(?<=[\s\]\)])(?P<label>{alternation}){paren}(?P<sep>[ \t]*(?::-|:)[ \t]*|[ \t]*$)", re.IGNORECASE
         )
         self._title_keys = tuple(sorted({label_key(h) for h in self.title_headings}, key=len, reverse=True))
+        self._title_last_words = frozenset(key.rsplit(None, 1)[-1] for key in self._title_keys)
         self.title_heading_start = re.compile(
             r"^\s*(?:" + _trie_regex(self.title_headings) + r")\s+(?=\S)", re.IGNORECASE
         ) if self.title_headings else None
@@ -110,6 +111,9 @@ class Profile:
 
     def ends_with_title_heading(self, line: str) -> bool:
         """Whether a line ends with a page or record heading ("KENT COUNTY COUNCIL – RECORD OF DECISION")."""
+        words = line.rsplit(None, 1)
+        if not words or words[-1].lower() not in self._title_last_words:
+            return False
         key = label_key(line)
         return any(key == h or key.endswith(" " + h) for h in self._title_keys)
 

@@ -66,15 +66,21 @@ def find_dates(text: str) -> list[tuple[dt.date, int, int]]:
     if not _DIGIT.search(text):
         return []
     found = []
-    taken: list[tuple[int, int]] = []
+    # Spans already taken by an earlier pattern, sorted and disjoint, so their ends are sorted too:
+    # the only one that can overlap a new match is the last one starting before the match ends.
+    starts: list[int] = []
+    ends: list[int] = []
     for pattern in DATE_PATTERNS:
         for match in pattern.finditer(text):
-            if any(s < match.end() and match.start() < e for s, e in taken):
+            start, end = match.span()
+            before = bisect.bisect_left(starts, end)
+            if before and ends[before - 1] > start:
                 continue
             value = _date_from(match)
             if value is not None:
-                found.append((value, match.start(), match.end()))
-                taken.append((match.start(), match.end()))
+                found.append((value, start, end))
+                starts.insert(before, start)
+                ends.insert(before, end)
     return sorted(found, key=lambda item: item[1])
 
 
