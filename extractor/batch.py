@@ -17,12 +17,19 @@ How a batch accounts for every input
   it arrives. When the batch ends, or is interrupted (Ctrl-C / SIGTERM), the writer builds the new
   OUT from the results already in OUT (on `--resume`) plus the journal, in a temporary file renamed
   into place, then removes the journal. OUT is therefore never half-written; a run killed outright
-  (SIGKILL, power loss) leaves the old OUT and the journal, which the next `--resume` carries over.
-* The same content under two paths is extracted once: the second path is counted as a duplicate
-  (OUT is keyed by sha256, like resume).
+  (SIGKILL, power loss) leaves the old OUT and the journal, which the next `--resume` first folds
+  into OUT before it starts.
+* The same content under two paths is extracted once (OUT is keyed by sha256): the input whose
+  result arrives first gets the record or error entry, every other path with those bytes a
+  duplicate entry naming it (`same_as`). On `--resume` an input whose sha256 is already in OUT is
+  not read again; it is *skipped* when its path already has an entry, and otherwise (a new copy of
+  a file done before) becomes a duplicate entry. So after any sequence of runs OUT has exactly one
+  entry per input path: records + errors + duplicates = inputs.
 
-Exit status of `odr batch`: 0 when every input became a record (or was skipped), 1 when some became
-error entries, 130 when interrupted (OUT then holds everything finished so far; re-run with --resume).
+The summary line counts each input once: ok + failed + duplicate + skipped (+ left, when interrupted)
+= inputs. Exit status of `odr batch`: 0 when every input became a record, a duplicate or was skipped,
+1 when some became error entries, 130 when interrupted (OUT then holds everything finished so far;
+re-run with --resume).
 """
 
 from __future__ import annotations
@@ -192,8 +199,8 @@ class Summary:
     inputs: int = 0
     ok: int = 0
     failed: int = 0
-    skipped: int = 0      # already in OUT (--resume)
-    duplicates: int = 0   # same content as another input of this run
+    skipped: int = 0      # content and path already in OUT (--resume): nothing written
+    duplicates: int = 0   # content already has an entry, this path not: a duplicate entry written
     seconds: float = 0.0
     interrupted: bool = False
     output: str = ""
@@ -212,11 +219,9 @@ class Summary:
         return 130 if self.interrupted else (1 if self.failed else 0)
 
     def line(self) -> str:
-        skipped = f"{self.skipped + self.duplicates} skipped"
-        if self.duplicates:
-            skipped += f" ({self.duplicates} duplicate content)"
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(self.kinds.items()))
-        text = (f"{self.ok} ok, {self.failed} failed{f' ({kinds})' if kinds else ''}, {skipped} "
+        text = (f"{self.ok} ok, {self.failed} failed{f' ({kinds})' if kinds else ''}, "
+                f"{self.duplicates} duplicate, {self.skipped} skipped "
                 f"in {self.seconds:.1f} s ({self.rate:.1f} docs/s) -> {self.output}")
         if self.interrupted:
             left = self.inputs - self.processed - self.skipped - self.duplicates
@@ -312,16 +317,16 @@ def run_batch(
     journal.lock()
     summary = Summary(output=str(writer.path))
     try:
-        if resume:
-            existing = writer.existing_keys() | journal.keys()
-        else:
-            journal.discard()
-            existing = writers.Keys()
+        if resume and journal.path.exists():  # left by a killed run: into OUT first, OUT alone is the state
+            writer.finalize(journal, carry_over=True)
+        journal.discard()
+        existing = writer.existing_keys() if resume else writers.Keys()
         paths = expand_inputs(inputs, extensions=extensions, exclude=(writer.path, journal.path))
         summary.inputs = len(paths)
         # Inputs that failed earlier without a readable file (no sha256) are tried again; their old
         # entries are dropped when OUT is rebuilt so that nothing is written twice.
         retry = {p for p in paths if p in existing.unhashed_paths}
+        has_entry = {os.path.realpath(p) for p in existing.paths - retry}
         journal.open()
         interrupted = False
         previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -333,7 +338,7 @@ def run_batch(
             signal.signal(sig, on_signal)
         bar = progress if isinstance(progress, Progress) else Progress(len(paths), enabled=progress)
         try:
-            _dispatch(paths, factory, workers, timeout, frozenset(existing.sha256), evidence, journal, summary,
+            _dispatch(paths, factory, workers, timeout, existing.sha256, has_entry, evidence, journal, summary,
                       bar, stop_after)
         except (_Interrupted, KeyboardInterrupt):
             interrupted = True
@@ -356,14 +361,18 @@ def run_batch(
     return summary
 
 
-def _dispatch(paths, factory, workers, timeout, done, evidence, journal, summary, bar, stop_after) -> None:
+def _dispatch(paths, factory, workers, timeout, owners, has_entry, evidence, journal, summary, bar,
+              stop_after) -> None:
+    """`owners`: sha256 -> path of its record or error entry in OUT (grows as results arrive);
+    `has_entry`: real paths of the inputs OUT already has an entry for."""
     if not paths:
         return
+    owners = dict(owners)
+    done = frozenset(owners)
     count = max(1, min(workers or os.cpu_count() or 1, len(paths)))
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     pending: deque[tuple[int, str]] = deque(enumerate(paths))
-    seen_sha: set[str] = set()
     if ctx.get_start_method() == "fork":
         _warm(factory)
     pool = [_Worker(ctx, factory, done, evidence) for _ in range(count)]
@@ -372,13 +381,16 @@ def _dispatch(paths, factory, workers, timeout, done, evidence, journal, summary
     def record(kind: str, index: int, sha: str | None, line: str | None, error_kind: str | None) -> None:
         nonlocal results
         results += 1
-        if kind == "skip":
-            summary.skipped += 1
-        elif sha is not None and sha in seen_sha:
-            summary.duplicates += 1
+        path = paths[index]
+        if sha is not None and sha in owners:  # the content has an entry; this path may not
+            if os.path.realpath(path) in has_entry:
+                summary.skipped += 1
+            else:
+                journal.write(json.dumps(writers.duplicate_entry(path, sha, owners[sha]), ensure_ascii=False))
+                summary.duplicates += 1
         else:
             if sha is not None:
-                seen_sha.add(sha)
+                owners[sha] = path
             journal.write(line)
             if kind == "ok":
                 summary.ok += 1

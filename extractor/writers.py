@@ -6,18 +6,29 @@ entries already in OUT (when resuming) and the journal, and renames it into plac
 never sees half a file; a batch killed outright leaves the old OUT plus a journal that `--resume`
 picks up.
 
+One entry per input path
+------------------------
+OUT is keyed by content (sha256): a record or an error is written once per content. An input whose
+bytes equal those of an input that already has an entry (in this run or, with `--resume`, an
+earlier one) becomes a *duplicate entry* instead: its path, its sha256 and `same_as`, the path of the
+input whose record or error it shares. Every input path therefore has exactly one entry: a record,
+an error or a duplicate.
+
 Formats
 -------
 * `.jsonl`: one object a line. A record is a DecisionRecord as `odr extract` prints it; an input that
-  failed is `{"error": {<ExtractionError>}}` (path, sha256, kind, message).
-* `.csv`: one row an input, for spreadsheets. `status` is `record` or `error`; nested fields are
+  failed is `{"error": {<ExtractionError>}}` (path, sha256, kind, message); a duplicate is
+  `{"duplicate": {"path": ..., "sha256": ..., "same_as": ...}}`.
+* `.csv`: one row an input, for spreadsheets. `status` is `record`, `error` or `duplicate`; nested fields are
   flattened (`decision_maker_name`, `exempt_information_basis`, ...); lists are joined with " | "
   (`dates` as "kind value (label as printed)"); `rejected_options_count` keeps the difference
-  between "no such section" (empty) and "none" (0); errors fill `error_kind` and `error_message`.
+  between "no such section" (empty) and "none" (0); errors fill `error_kind` and `error_message`,
+  duplicates `same_as`.
 * `.db`: SQLite for Datasette. `decisions` (primary key sha256; the flattened record, `warnings` and
   `evidence` as JSON), `rejected_options` and `dates` (each row's `decision_sha256` is a foreign key
-  to decisions), `errors` (path, sha256, kind, message), and full-text search (`decisions_fts`) on
-  subject and decision.
+  to decisions), `errors` (path, sha256, kind, message), `duplicates` (primary key path; sha256,
+  same_as, and `decision_sha256`, a foreign key to decisions set when the shared entry is a record,
+  empty when it is an error), and full-text search (`decisions_fts`) on subject and decision.
 """
 
 from __future__ import annotations
@@ -32,7 +43,7 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from pydantic import BaseModel
 
@@ -52,30 +63,51 @@ class OutputError(Exception):
 class Keys:
     """What OUT already accounts for."""
 
-    sha256: set[str] = field(default_factory=set)
-    unhashed_paths: set[str] = field(default_factory=set)  # error entries without a readable file
-
-    def __or__(self, other: "Keys") -> "Keys":
-        return Keys(self.sha256 | other.sha256, self.unhashed_paths | other.unhashed_paths)
+    sha256: dict[str, str | None] = field(default_factory=dict)  # content -> path of its record or error
+    unhashed_paths: set[str] = field(default_factory=set)        # error entries without a readable file
+    paths: set[str] = field(default_factory=set)                 # every path with an entry of any kind
 
     def add(self, entry: dict) -> None:
         sha, path = entry_key(entry)
+        if path is not None:
+            self.paths.add(path)
+        if is_duplicate(entry):
+            return
         if sha:
-            self.sha256.add(sha)
+            self.sha256.setdefault(sha, path)
         elif path is not None:
             self.unhashed_paths.add(path)
 
+    def has(self, entry: dict) -> bool:
+        """Is this entry already here? A record or error by its content, anything else by its path."""
+        sha, path = entry_key(entry)
+        return sha in self.sha256 if sha and not is_duplicate(entry) else path in self.paths
+
+
+def keys_of(entries: Iterable[dict]) -> Keys:
+    keys = Keys()
+    for entry in entries:
+        keys.add(entry)
+    return keys
+
 
 def entry_key(entry: dict) -> tuple[str | None, str | None]:
-    """(sha256, path) of a JSONL-form entry: a record or {"error": {...}}."""
-    if "error" in entry:
-        return entry["error"].get("sha256"), entry["error"].get("path")
-    source = entry.get("source") or {}
-    return source.get("sha256"), source.get("path")
+    """(sha256, path) of a JSONL-form entry: a record, {"error": {...}} or {"duplicate": {...}}."""
+    inner = entry.get("error") or entry.get("duplicate") or entry.get("source") or {}
+    return inner.get("sha256"), inner.get("path")
 
 
 def is_error(entry: dict) -> bool:
     return "error" in entry
+
+
+def is_duplicate(entry: dict) -> bool:
+    return "duplicate" in entry
+
+
+def duplicate_entry(path: str, sha256: str, same_as: str | None) -> dict:
+    """The entry of an input whose content already has a record or error entry (at `same_as`)."""
+    return {"duplicate": {"path": path, "sha256": sha256, "same_as": same_as}}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -106,17 +138,11 @@ class Journal:
             self._lock = None
 
     def open(self) -> None:
-        torn = False
-        if self.path.exists() and self.path.stat().st_size:
-            with open(self.path, "rb") as handle:
-                handle.seek(-1, os.SEEK_END)
-                torn = handle.read(1) != b"\n"
-        self._handle = open(self.path, "a", encoding="utf-8")
-        if torn:  # a run killed mid-line: end that line so the next entry is not glued onto it
-            self._handle.write("\n")
+        """A new, empty journal (one left by a killed run has been folded into OUT or discarded)."""
+        self._handle = open(self.path, "w", encoding="utf-8")
 
     def write(self, line: str) -> None:
-        """One entry in its JSONL form: a record, or {"error": {...}}."""
+        """One entry in its JSONL form: a record, {"error": {...}} or {"duplicate": {...}}."""
         self._handle.write(line + "\n")
         self._handle.flush()
 
@@ -142,24 +168,15 @@ class Journal:
                 if isinstance(entry, dict):
                     yield line, entry
 
-    def keys(self) -> Keys:
-        keys = Keys()
-        for _, entry in self.lines():
-            keys.add(entry)
-        return keys
-
 
 def _new_entries(journal: Journal, old: Keys) -> Iterator[tuple[str, dict]]:
-    """Journal entries not already in OUT (finalize is idempotent: a journal left behind by a run
-    killed between the rename and its removal adds nothing twice)."""
-    seen = Keys(set(old.sha256), set())
+    """Journal entries not already in OUT, each added to `old` as it is yielded (finalize is
+    idempotent: a journal left behind by a run killed between the rename and its removal adds
+    nothing twice)."""
     for line, entry in journal.lines():
-        sha, path = entry_key(entry)
-        if sha and sha in seen.sha256:
-            continue
-        if sha:
-            seen.sha256.add(sha)
-        yield line, entry
+        if not old.has(entry):
+            old.add(entry)
+            yield line, entry
 
 
 # --------------------------------------------------------------------------------------------------
@@ -173,11 +190,7 @@ class Writer:
         self.path = path
 
     def existing_keys(self) -> Keys:
-        keys = Keys()
-        if self.path.exists():
-            for entry in self.read_entries():
-                keys.add(entry)
-        return keys
+        return keys_of(self.read_entries()) if self.path.exists() else Keys()
 
     def read_entries(self) -> Iterator[dict]:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -210,8 +223,8 @@ class JsonlWriter(Writer):
                     entry = json.loads(line)
                 except ValueError:
                     raise OutputError(f"{self.path}: line {number} is not JSON; not an odr batch output") from None
-                if not isinstance(entry, dict) or ("error" not in entry and "source" not in entry):
-                    raise OutputError(f"{self.path}: line {number} is not an odr record or error entry")
+                if not isinstance(entry, dict) or not {"error", "duplicate", "source"} & entry.keys():
+                    raise OutputError(f"{self.path}: line {number} is not an odr record, error or duplicate entry")
                 yield line, entry
 
     def read_entries(self) -> Iterator[dict]:
@@ -265,7 +278,8 @@ def _record_columns() -> list[str]:
 
 RECORD_COLUMNS = _record_columns()
 CSV_COLUMNS = (["status", "sha256", "path"] + RECORD_COLUMNS
-               + ["source_format", "source_pages", "source_reader", "schema_version", "error_kind", "error_message"])
+               + ["source_format", "source_pages", "source_reader", "schema_version", "error_kind", "error_message",
+                  "same_as"])
 
 
 def _date_text(item: dict) -> str:
@@ -279,6 +293,8 @@ def flatten(entry: dict, *, join_lists: bool = True) -> dict:
         return {"status": "error", "sha256": error.get("sha256"), "path": error.get("path"),
                 "schema_version": error.get("schema_version"), "error_kind": error.get("kind"),
                 "error_message": error.get("message")}
+    if is_duplicate(entry):
+        return {"status": "duplicate", **entry["duplicate"]}
     source = entry.get("source") or {}
     row = {"status": "record", "sha256": source.get("sha256"), "path": source.get("path"),
            "source_format": source.get("format"), "source_pages": source.get("pages"),
@@ -309,6 +325,14 @@ def _csv_cell(value) -> str:
     return str(value)
 
 
+def _row_entry(row: dict) -> dict:
+    """A CSV row -> the key fields of its entry in JSONL form."""
+    sha, path = row.get("sha256") or None, row.get("path")
+    if row.get("status") == "duplicate":
+        return duplicate_entry(path, sha, row.get("same_as") or None)
+    return {"error" if row.get("status") == "error" else "source": {"sha256": sha, "path": path}}
+
+
 class CsvWriter(Writer):
     suffix = ".csv"
 
@@ -321,10 +345,7 @@ class CsvWriter(Writer):
 
     def read_entries(self) -> Iterator[dict]:
         for row in self._old_rows():
-            if row["status"] == "error":
-                yield {"error": {"sha256": row["sha256"] or None, "path": row["path"]}}
-            else:
-                yield {"source": {"sha256": row["sha256"] or None, "path": row["path"]}}
+            yield _row_entry(row)
 
     def finalize(self, journal, *, carry_over, drop_unhashed=frozenset()):
         old = Keys()
@@ -334,11 +355,10 @@ class CsvWriter(Writer):
                 writer.writeheader()
                 if carry_over and self.path.exists():
                     for row in self._old_rows():
-                        sha = row.get("sha256") or None
-                        if row.get("status") == "error" and _dropped(sha, row.get("path"), drop_unhashed):
+                        entry = _row_entry(row)
+                        if _dropped(*entry_key(entry), drop_unhashed):
                             continue
-                        if sha:
-                            old.sha256.add(sha)
+                        old.add(entry)
                         writer.writerow({k: (v if v is not None else "") for k, v in row.items() if k})
                 for _, entry in _new_entries(journal, old):
                     writer.writerow({k: _csv_cell(v) for k, v in flatten(entry).items()})
@@ -364,10 +384,17 @@ class SqliteWriter(Writer):
         with self._open(self.path) as db:
             if "decisions" not in db.table_names() or "errors" not in db.table_names():
                 raise OutputError(f"{self.path}: not an odr batch database (no decisions/errors tables)")
-            for sha, path in db.execute("select sha256, path from decisions").fetchall():
-                yield {"source": {"sha256": sha, "path": path}}
-            for sha, path in db.execute("select sha256, path from errors").fetchall():
-                yield {"error": {"sha256": sha, "path": path}}
+            yield from self._entries(db)
+
+    @staticmethod
+    def _entries(db) -> list[dict]:
+        entries = [{"source": {"sha256": sha, "path": path}}
+                   for sha, path in db.execute("select sha256, path from decisions")]
+        entries += [{"error": {"sha256": sha, "path": path}} for sha, path in db.execute("select sha256, path from errors")]
+        if "duplicates" in db.table_names():  # a database written before duplicates had entries has none
+            entries += [duplicate_entry(path, sha, same_as)
+                        for path, sha, same_as in db.execute("select path, sha256, same_as from duplicates")]
+        return entries
 
     @staticmethod
     def _create(db) -> None:
@@ -392,7 +419,15 @@ class SqliteWriter(Writer):
         db["dates"].create_index(["decision_sha256"])
         db["errors"].create_index(["sha256"])
         db["errors"].create_index(["kind"])
+        SqliteWriter._create_duplicates(db)
         db["decisions"].enable_fts(["subject", "decision"], create_triggers=True)
+
+    @staticmethod
+    def _create_duplicates(db) -> None:
+        db["duplicates"].create(
+            {"path": str, "sha256": str, "same_as": str, "decision_sha256": str},
+            pk="path", foreign_keys=[("decision_sha256", "decisions", "sha256")], if_not_exists=True)
+        db["duplicates"].create_index(["sha256"], if_not_exists=True)
 
     def finalize(self, journal, *, carry_over, drop_unhashed=frozenset()):
         with atomic_path(self.path) as temporary:
@@ -404,48 +439,48 @@ class SqliteWriter(Writer):
                 with db.conn:
                     if fresh:
                         self._create(db)
-                    elif drop_unhashed:
+                    else:
+                        self._create_duplicates(db)
                         db.conn.executemany("delete from errors where sha256 is null and path = ?",
                                             [(p,) for p in drop_unhashed])
-                    old = Keys({row[0] for row in db.execute("select sha256 from decisions")}
-                               | {row[0] for row in db.execute("select sha256 from errors where sha256 is not null")})
-                    decisions, options, dates, errors = [], [], [], []
+                    old = keys_of(self._entries(db))
+                    rows = {table: [] for table in ("decisions", "rejected_options", "dates", "errors", "duplicates")}
                     for _, entry in _new_entries(journal, old):
-                        self._rows(entry, decisions, options, dates, errors)
-                        if len(decisions) + len(errors) >= 500:
-                            self._flush(db, decisions, options, dates, errors)
-                    self._flush(db, decisions, options, dates, errors)
+                        self._rows(entry, rows)
+                        if len(rows["decisions"]) + len(rows["errors"]) + len(rows["duplicates"]) >= 500:
+                            self._flush(db, rows)
+                    self._flush(db, rows)
+                    db.execute("update duplicates set decision_sha256 = sha256 where decision_sha256 is null "
+                               "and sha256 in (select sha256 from decisions)")
             _readable(temporary)
 
     @staticmethod
-    def _rows(entry, decisions, options, dates, errors) -> None:
+    def _rows(entry, rows: dict[str, list]) -> None:
+        if is_duplicate(entry):
+            rows["duplicates"].append(dict(entry["duplicate"]))
+            return
         if is_error(entry):
             error = entry["error"]
-            errors.append({k: error.get(k) for k in ("path", "sha256", "kind", "message", "schema_version")})
+            rows["errors"].append({k: error.get(k) for k in ("path", "sha256", "kind", "message", "schema_version")})
             return
         row = flatten(entry, join_lists=False)
         sha = row["sha256"]
         for position, option in enumerate(row.pop("rejected_options", None) or [], 1):
-            options.append({"decision_sha256": sha, "position": position, "option": option})
+            rows["rejected_options"].append({"decision_sha256": sha, "position": position, "option": option})
         for item in row.pop("dates", None) or []:
-            dates.append({"decision_sha256": sha, "kind": item["kind"], "value": item["value"], "label": item["label"]})
+            rows["dates"].append({"decision_sha256": sha, "kind": item["kind"], "value": item["value"],
+                                  "label": item["label"]})
         row.pop("status", None)
         row["warnings"] = json.dumps(row.get("warnings") or [], ensure_ascii=False)
         row["evidence"] = json.dumps(entry.get("evidence") or {}, ensure_ascii=False)
-        decisions.append(row)
+        rows["decisions"].append(row)
 
     @staticmethod
-    def _flush(db, decisions, options, dates, errors) -> None:
-        if decisions:
-            db["decisions"].insert_all(decisions, alter=True)
-        if options:
-            db["rejected_options"].insert_all(options)
-        if dates:
-            db["dates"].insert_all(dates)
-        if errors:
-            db["errors"].insert_all(errors)
-        for rows in (decisions, options, dates, errors):
-            rows.clear()
+    def _flush(db, rows: dict[str, list]) -> None:
+        for table, batch in rows.items():  # decisions first: the other tables point at them
+            if batch:
+                db[table].insert_all(batch, alter=table == "decisions")
+                batch.clear()
 
 
 _WRITERS = {w.suffix: w for w in (JsonlWriter, CsvWriter, SqliteWriter)}

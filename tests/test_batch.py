@@ -1,5 +1,5 @@
-"""`odr batch` on a small generated archive: every input ends as exactly one record or error entry,
-in each output format, after resume, after an interruption, and when a file hangs."""
+"""`odr batch` on a small generated archive: every input ends as exactly one record, error or duplicate
+entry, in each output format, after resume, after an interruption, and when a file hangs."""
 
 from __future__ import annotations
 
@@ -80,33 +80,48 @@ def add_bad_files(root: Path) -> list[str]:
     return [str(root / "bad" / "no such file.pdf")]
 
 
-def read_out(out: Path) -> tuple[list[str | None], list[dict]]:
-    """(sha256 of each record, error entries as dicts) from any output format."""
+def add_copies(root: Path) -> None:
+    """The same bytes under a second name: a good record and a bad (empty) file."""
+    (root / "copy of text-000.txt").write_bytes((root / "text-000.txt").read_bytes())
+    (root / "bad" / "empty too.txt").write_bytes(b"")
+
+
+def read_out(out: Path) -> tuple[list[dict], list[dict], list[dict]]:
+    """(records, errors, duplicates) from any output format, each entry as a dict with path and
+    sha256 (errors: kind, duplicates: same_as)."""
     if out.suffix == ".jsonl":
         entries = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-        records = [e["source"]["sha256"] for e in entries if "error" not in e]
+        records = [e["source"] for e in entries if "source" in e]
         errors = [e["error"] for e in entries if "error" in e]
+        duplicates = [e["duplicate"] for e in entries if "duplicate" in e]
+        assert len(records) + len(errors) + len(duplicates) == len(entries)
     elif out.suffix == ".csv":
         with open(out, newline="", encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle))
-        records = [r["sha256"] for r in rows if r["status"] == "record"]
-        errors = [{"path": r["path"], "sha256": r["sha256"] or None, "kind": r["error_kind"]}
-                  for r in rows if r["status"] == "error"]
+            rows = [{k: v or None for k, v in row.items()} for row in csv.DictReader(handle)]
+        records = [r for r in rows if r["status"] == "record"]
+        errors = [dict(r, kind=r["error_kind"]) for r in rows if r["status"] == "error"]
+        duplicates = [r for r in rows if r["status"] == "duplicate"]
+        assert len(records) + len(errors) + len(duplicates) == len(rows)
     else:
         db = sqlite3.connect(out)
         db.row_factory = sqlite3.Row
-        records = [r["sha256"] for r in db.execute("select sha256 from decisions")]
+        records = [dict(r) for r in db.execute("select sha256, path from decisions")]
         errors = [dict(r) for r in db.execute("select path, sha256, kind from errors")]
+        duplicates = [dict(r) for r in db.execute("select path, sha256, same_as from duplicates")]
         db.close()
-    return records, errors
+    return records, errors, duplicates
 
 
-def assert_accounts_for(out: Path, inputs: list[str]) -> tuple[list, list]:
-    records, errors = read_out(out)
-    assert len(records) + len(errors) == len(inputs)
-    hashed = records + [e["sha256"] for e in errors if e["sha256"]]
-    assert len(hashed) == len(set(hashed)), "an input was written twice"
-    return records, errors
+def assert_accounts_for(out: Path, inputs: list[str]) -> tuple[list, list, list]:
+    """One entry per input path; one record or error per content; each duplicate names the entry it shares."""
+    records, errors, duplicates = read_out(out)
+    assert len(records) + len(errors) + len(duplicates) == len(inputs)
+    assert sorted(e["path"] for e in records + errors + duplicates) == sorted(inputs)
+    owners = {e["sha256"]: e["path"] for e in records + errors if e["sha256"]}
+    assert len(owners) == len([e for e in records + errors if e["sha256"]]), "an input was written twice"
+    for duplicate in duplicates:
+        assert owners[duplicate["sha256"]] == duplicate["same_as"] != duplicate["path"]
+    return records, errors, duplicates
 
 
 @pytest.fixture
@@ -123,8 +138,8 @@ def test_every_input_is_a_record_or_an_error(archive, tmp_path, suffix):
     files = expand_inputs(inputs)
     assert len(files) == 10  # 4 text, 2 pdf, 3 bad files, 1 missing path
     summary = run_batch(inputs, out, workers=2, timeout=30)
-    records, errors = assert_accounts_for(out, files)
-    assert len(records) == 6 and summary.ok == 6
+    records, errors, duplicates = assert_accounts_for(out, files)
+    assert len(records) == 6 and summary.ok == 6 and not duplicates
     kinds = sorted(e["kind"] for e in errors)
     assert kinds == sorted(["empty", "unsupported_format", "corrupt", "not_found"])
     assert summary.failed == 4 and summary.exit_status == 1
@@ -179,7 +194,7 @@ def test_resume_processes_only_new_files(tmp_path, suffix):
     second = run_batch(inputs, out, workers=2, resume=True)
     # 3 new records; the 3 hashed errors are skipped, the missing path is tried again (and fails again)
     assert (second.ok, second.failed, second.skipped) == (3, 1, 7)
-    records, errors = assert_accounts_for(out, expand_inputs(inputs))
+    records, errors, _ = assert_accounts_for(out, expand_inputs(inputs))
     assert len(records) == 7 and len(errors) == 4
 
     third = run_batch(inputs, out, workers=2, resume=True)
@@ -187,18 +202,24 @@ def test_resume_processes_only_new_files(tmp_path, suffix):
     assert_accounts_for(out, expand_inputs(inputs))
 
 
-@pytest.mark.parametrize("suffix", [".jsonl", ".db"])
-def test_interrupted_run_leaves_valid_output_and_resume_completes_it(archive, tmp_path, suffix):
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".db"])
+@pytest.mark.parametrize("stop_after", [4, 9])
+def test_interrupted_run_leaves_valid_output_and_resume_completes_it(archive, tmp_path, suffix, stop_after):
     root, inputs = archive
+    add_copies(root)
     out = tmp_path / f"decisions{suffix}"
-    stopped = run_batch(inputs, out, workers=2, stop_after=4)
+    stopped = run_batch(inputs, out, workers=2, stop_after=stop_after)
     assert stopped.interrupted and stopped.exit_status == 130
-    records, errors = read_out(out)  # valid and readable
-    assert len(records) + len(errors) == stopped.ok + stopped.failed >= 4
+    records, errors, duplicates = read_out(out)  # valid and readable
+    written = stopped.ok + stopped.failed + stopped.duplicates
+    assert len(records) + len(errors) + len(duplicates) == written >= stop_after
+    assert f"{stopped.inputs - written} left" in stopped.line()
     done = run_batch(inputs, out, workers=2, resume=True)
     assert not done.interrupted
     assert_accounts_for(out, expand_inputs(inputs))
-    assert done.skipped == stopped.ok + stopped.failed - (1 if any(not e["sha256"] for e in errors) else 0)
+    retried = sum(1 for e in errors if not e["sha256"])  # the missing path is tried again
+    assert done.skipped == written - retried
+    assert done.ok + done.failed + done.duplicates + done.skipped == done.inputs == 12
 
 
 # -- fake extractors for hangs, crashes and slow files (module level: usable from a subprocess) ------
@@ -251,7 +272,7 @@ def test_a_stuck_file_becomes_a_timeout_error_and_the_batch_goes_on(archive, tmp
     (root / "stuck.txt").write_text(text_record(77) + "\nSTUCK\n", encoding="utf-8")
     out = tmp_path / "decisions.jsonl"
     summary = run_batch(inputs, out, workers=2, timeout=1.5, factory=hanging_factory)
-    records, errors = assert_accounts_for(out, expand_inputs(inputs))
+    records, errors, _ = assert_accounts_for(out, expand_inputs(inputs))
     timeouts = [e for e in errors if e["kind"] == "timeout"]
     assert len(timeouts) == 1 and timeouts[0]["path"].endswith("stuck.txt") and timeouts[0]["sha256"]
     assert len(records) == 6 and summary.kinds["timeout"] == 1
@@ -262,7 +283,7 @@ def test_a_crashing_worker_becomes_an_internal_error(archive, tmp_path):
     (root / "boom.txt").write_text(text_record(78) + "\nBOOM\n", encoding="utf-8")
     out = tmp_path / "decisions.jsonl"
     run_batch(inputs, out, workers=2, factory=crashing_factory)
-    records, errors = assert_accounts_for(out, expand_inputs(inputs))
+    records, errors, _ = assert_accounts_for(out, expand_inputs(inputs))
     crashed = [e for e in errors if e["path"].endswith("boom.txt")]
     assert len(crashed) == 1 and crashed[0]["kind"] == "internal"
     assert len(records) == 6
@@ -287,7 +308,7 @@ def test_sigint_mid_batch_leaves_valid_output_and_resume_completes_it(tmp_path):
     process.send_signal(signal.SIGINT)
     assert process.wait(30) == 130
     assert not journal.exists()
-    records, errors = read_out(out)
+    records, errors, _ = read_out(out)
     partial = len(records) + len(errors)
     total = len(expand_inputs(inputs))
     assert 3 <= partial < total
@@ -299,7 +320,7 @@ def test_journal_left_by_a_killed_run_is_carried_over(archive, tmp_path):
     root, inputs = archive
     out = tmp_path / "decisions.jsonl"
     run_batch(inputs, out, workers=2, stop_after=3)
-    records, errors = read_out(out)
+    records, errors, _ = read_out(out)
     # simulate SIGKILL after two more results: a journal beside OUT, its last line torn
     lines = out.read_text().splitlines()
     out.write_text("\n".join(lines[:1]) + "\n")
@@ -310,14 +331,61 @@ def test_journal_left_by_a_killed_run_is_carried_over(archive, tmp_path):
     assert not journal.exists()
 
 
-def test_same_content_twice_is_extracted_once(tmp_path):
-    root = tmp_path / "archive"
-    make_archive(root, good_text=2, good_pdf=0)
-    (root / "copy.txt").write_bytes((root / "text-000.txt").read_bytes())
-    out = tmp_path / "decisions.jsonl"
-    summary = run_batch([root, root / "text-000.txt"], out, workers=2)  # the explicit path is deduplicated
-    records, errors = read_out(out)
-    assert len(records) == 2 and summary.duplicates == 1 and summary.inputs == 3
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".db"])
+def test_same_content_twice_is_extracted_once_and_the_copy_is_a_duplicate_entry(archive, tmp_path, suffix):
+    root, inputs = archive
+    add_copies(root)
+    out = tmp_path / f"decisions{suffix}"
+    summary = run_batch([*inputs, root / "text-000.txt"], out, workers=2)  # the explicit path is deduplicated
+    files = expand_inputs(inputs)
+    assert summary.inputs == len(files) == 12
+    records, errors, duplicates = assert_accounts_for(out, files)
+    assert (len(records), len(errors), len(duplicates)) == (6, 4, 2)
+    assert (summary.ok, summary.failed, summary.duplicates) == (6, 4, 2)
+    assert "6 ok, 4 failed" in summary.line() and "2 duplicate, 0 skipped" in summary.line()
+    pairs = {frozenset((Path(d["path"]).name, Path(d["same_as"]).name)) for d in duplicates}
+    assert pairs == {frozenset(("text-000.txt", "copy of text-000.txt")), frozenset(("empty.txt", "empty too.txt"))}
+
+    # a later run finds one more copy of a file already done: one duplicate entry, nothing extracted
+    (root / "another copy.txt").write_bytes((root / "text-001.txt").read_bytes())
+    again = run_batch(inputs, out, workers=2, resume=True)
+    assert (again.ok, again.duplicates, again.skipped) == (0, 1, 11)
+    assert again.failed == 1  # only the missing path, which has no content, is tried again
+    records, errors, new_duplicates = assert_accounts_for(out, expand_inputs(inputs))
+    assert len(new_duplicates) == 3 and (len(records), len(errors)) == (6, 4)
+    added = next(d for d in new_duplicates if d["path"].endswith("another copy.txt"))
+    assert added["same_as"].endswith("text-001.txt")
+
+    third = run_batch(inputs, out, workers=2, resume=True)
+    assert (third.ok, third.duplicates, third.skipped) == (0, 0, 12)
+    assert_accounts_for(out, expand_inputs(inputs))
+
+
+def test_duplicates_table_keeps_foreign_keys_whole(archive, tmp_path):
+    import sqlite_utils
+
+    root, inputs = archive
+    add_copies(root)
+    out = tmp_path / "decisions.db"
+    run_batch(inputs, out, workers=2)
+    (root / "third copy.txt").write_bytes((root / "text-000.txt").read_bytes())
+    run_batch(inputs, out, workers=2, resume=True)
+    db = sqlite_utils.Database(out)
+    assert db["duplicates"].pks == ["path"]
+    assert [(fk.column, fk.other_table, fk.other_column) for fk in db["duplicates"].foreign_keys] == [
+        ("decision_sha256", "decisions", "sha256")]
+    assert db.execute("pragma foreign_key_check").fetchall() == []
+    rows = list(db["duplicates"].rows)
+    assert len(rows) == 3  # two more copies of text-000.txt (whichever got the record), one of empty.txt
+    for row in rows:
+        decision = db.execute("select path from decisions where sha256 = ?", [row["sha256"]]).fetchone()
+        error = db.execute("select path from errors where sha256 = ?", [row["sha256"]]).fetchone()
+        if decision:  # a record's duplicate points at it
+            assert row["decision_sha256"] == row["sha256"] and decision[0] == row["same_as"] and not error
+        else:  # an error's duplicate: no decision to point at
+            assert row["decision_sha256"] is None and error[0] == row["same_as"]
+            assert Path(row["path"]).name in ("empty.txt", "empty too.txt")
+    db.close()
 
 
 def test_globs_and_extension_filter(archive, tmp_path):
@@ -339,7 +407,7 @@ def test_cli_batch(archive, tmp_path):
     result = CliRunner().invoke(cli, ["batch", *inputs, "-o", str(out), "--workers", "2", "--no-evidence"])
     assert result.exit_code == 1, result.output
     assert "6 ok, 4 failed" in result.stderr
-    records, errors = assert_accounts_for(out, expand_inputs(inputs))
+    records, errors, _ = assert_accounts_for(out, expand_inputs(inputs))
     assert "evidence" not in json.loads(out.read_text().splitlines()[0])
     again = CliRunner().invoke(cli, ["batch", *inputs, "-o", str(out), "--resume"])
     assert "0 ok, 1 failed" in again.stderr and again.exit_code == 1

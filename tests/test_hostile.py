@@ -404,11 +404,16 @@ def test_a_batch_over_the_gallery_accounts_for_every_input(tmp_path):
                         timeout=120, progress=False)
     entries = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     errors = [e["error"] for e in entries if "error" in e]
-    records = [e for e in entries if "error" not in e]
+    duplicates = [e["duplicate"] for e in entries if "duplicate" in e]
+    records = [e["source"] for e in entries if "source" in e]
     assert summary.inputs == len(paths)
     assert summary.ok + summary.failed + summary.duplicates == len(paths)
-    assert len(errors) == sum(1 for item in plain if item.expected != RECORD)
-    assert len(records) + len(errors) + summary.duplicates == len(paths)
+    # every input has its entry in OUT: a record, an error or a duplicate (same bytes as another input)
+    assert len(records) + len(errors) + len(duplicates) == len(entries) == len(paths)
+    assert sorted(e["path"] for e in records + errors + duplicates) == sorted(map(str, paths))
+    assert len(duplicates) == 1  # good.txt has the bytes of the unicode-named record
+    assert len(errors) + sum(1 for d in duplicates if d["same_as"] in {e["path"] for e in errors}) == \
+        sum(1 for item in plain if item.expected != RECORD)
 
 
 # --------------------------------------------------------------------------------------------------
