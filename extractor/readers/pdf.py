@@ -124,10 +124,17 @@ def page_text(textpage) -> str:
             and line[1] >= left - _SLACK
             and right + 0.25 * height + line[5] > right_edge + _SLACK
         ):
-            out[-1] = f"{out[-1]} {line[0]}"
+            out[-1] = _join_wrapped(out[-1], line[0])
         else:
             out.append(line[0])
     return "\n".join(out)
+
+
+def _join_wrapped(first: str, second: str) -> str:
+    """Rejoin a wrapped line; a hyphen the line broke after stays, without a space ("2024-25")."""
+    if first.endswith("-") and first[-2:-1].isalnum():
+        return first + second
+    return f"{first} {second}"
 
 
 _ITEM_START = re.compile(r"^(?:[-–•*·▪●◦]|\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[.)])(?:\s|$)")
