@@ -29,6 +29,11 @@ def normalise_text(raw: str) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
+# A list item's marker: a bullet, or a number, letter or roman numeral with "." or ")".
+LIST_MARKER = r"(?:[-–•*·▪●◦]|\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])"
+STARTS_LIST_ITEM = re.compile(rf"^{LIST_MARKER}(?:\s|$)")
+
+
 def squeeze_blank_lines(lines: list[str]) -> list[str]:
     """No leading blank lines and never two in a row: paragraphs stay apart, gaps do not grow."""
     out: list[str] = []

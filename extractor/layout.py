@@ -11,14 +11,13 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from .document import Document, Line
+from .document import STARTS_LIST_ITEM, Document, Line
 from .profile import FieldSpec, Profile
 
 # How many non-blank lines after a field's label a `follows` label still belongs with it.
 _FOLLOWS_WINDOW = 4
 # The longest line still read as a heading when a label wraps onto a second line.
 _MAX_WRAPPED_HEADING = 160
-_LIST_MARKER = re.compile(r"^\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[.)](?:\s|$)")
 _CONNECTOR_WORDS = frozenset({"and", "of", "for", "the", "to", "in", "&", "with", "on", "by", "a"})
 
 
@@ -247,7 +246,7 @@ def continues(previous: str, following: str) -> bool:
         return False
     if previous[-1] in "–-,&/(" or previous.split()[-1].lower() in _CONNECTOR_WORDS:
         return True
-    if _LIST_MARKER.match(following):
+    if STARTS_LIST_ITEM.match(following):
         return False
     if following[0].islower():
         return True

@@ -6,6 +6,7 @@ import re
 
 from models import Method
 
+from ..document import LIST_MARKER
 from ..layout import Span, continues
 from ..profile import Profile
 from . import Context, Found
@@ -16,7 +17,7 @@ _ITEM_MARKER = re.compile(
     r"^(?:(?P<bullet>[-–•*·▪●◦o])\s+|(?P<number>\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+|(?P<option>Option\s+\d+\b))",
     re.IGNORECASE,
 )
-_BARE_MARKER = re.compile(r"^(?:[-–•*·▪●◦]|\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])$", re.IGNORECASE)
+_BARE_MARKER = re.compile(rf"^{LIST_MARKER}$", re.IGNORECASE)
 _OPTION_PREFIX = re.compile(r"^Option\s+\d+\s*[:.\-–]?\s*", re.IGNORECASE)
 _TERMINAL = ".!?;"
 _OPTION_WORDS = re.compile(

@@ -12,7 +12,7 @@ import re
 
 from models import ErrorKind
 
-from ..document import Document, normalise_text, strip_page_furniture
+from ..document import STARTS_LIST_ITEM, Document, normalise_text, strip_page_furniture
 from ..errors import ExtractionFailure
 from ..limits import check_pdf_streams, inflate_limit
 from ..profile import load_profile
@@ -137,14 +137,13 @@ def _join_wrapped(first: str, second: str) -> str:
     return f"{first} {second}"
 
 
-_ITEM_START = re.compile(r"^(?:[-–•*·▪●◦]|\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[.)])(?:\s|$)")
 
 
 def _starts_anew(line: str) -> bool:
     """A line that begins something of its own however full the line before it: a list item, a
     heading label standing alone ("Reason for the Decision"), or a label run into its value
     without a separator ("Decision of Executive Councillor ...", "Signed J Anderson")."""
-    if _ITEM_START.match(line):
+    if STARTS_LIST_ITEM.match(line):
         return True
     profile = load_profile()
     match = profile.line_start.match(line)
