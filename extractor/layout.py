@@ -18,6 +18,8 @@ from .profile import FieldSpec, Profile
 _FOLLOWS_WINDOW = 4
 # The longest line still read as a heading when a label wraps onto a second line.
 _MAX_WRAPPED_HEADING = 160
+# The longest value read after a label printed with no separator at all.
+_MAX_RUN_IN_VALUE = 80
 _CONNECTOR_WORDS = frozenset({"and", "of", "for", "the", "to", "in", "&", "with", "on", "by", "a"})
 
 
@@ -98,10 +100,8 @@ class Layout:
         pos = 0
         match = self.profile.line_start.match(text)
         spec = self._resolve(match.group("label"), index) if match else None
-        if spec is None and self.profile.bare_start is not None:
-            match = self.profile.bare_start.match(text)
-            spec = self._resolve(match.group("label"), index) if match else None
-            spec = spec if spec is not None and spec.bare else None
+        if spec is None:
+            match, spec = self._label_without_separator(text, index)
         if spec is not None:
             hits.append(self._hit(spec, match, index, line, line_start=True))
             pos = match.end()
@@ -113,6 +113,22 @@ class Layout:
             if spec is not None:
                 hits.append(self._hit(spec, mid, index, line, line_start=False))
         return hits
+
+    def _label_without_separator(self, text: str, index: int) -> tuple[re.Match | None, FieldSpec | None]:
+        """'Signed J Anderson' (a label the profile marks bare), or a short 'Decision Maker Cabinet'
+        line of a form printed without separators (no colon anywhere on the line)."""
+        if self.profile.bare_start is not None:
+            match = self.profile.bare_start.match(text)
+            spec = self._resolve(match.group("label"), index) if match else None
+            if spec is not None and spec.bare:
+                return match, spec
+        if ":" in text:
+            return None, None
+        match = self.profile.run_in_start.match(text)
+        if match is None or len(text) - match.end() > _MAX_RUN_IN_VALUE:
+            return None, None
+        spec = self._resolve(match.group("label"), index)
+        return (match, spec) if spec is not None and spec.kind == "line" else (None, None)
 
     def _ends_header_row(self, hits: list[Hit], match: re.Match, index: int) -> bool:
         """'If Key Decision: Decision Ref. No.' then 'B075/22': a second label closing a header row,

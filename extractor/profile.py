@@ -88,6 +88,12 @@ class Profile:
         self.bare_start = re.compile(
             rf"^\s*(?P<label>{_trie_regex(bare)})(?P<paren>)(?P<sep>[ \t]+)(?=\S)", re.IGNORECASE
         ) if bare else None
+        # A form printed without separators ("Decision Maker Cabinet Member for Housing"): a
+        # line label of two words or more, then a capital or a digit.
+        run_in = sorted(k for k, specs in self.labels.items() if " " in k and any(s.kind == "line" for s in specs))
+        self.run_in_start = re.compile(
+            rf"^\s*(?P<label>{_trie_regex(run_in)})(?P<paren>)(?P<sep>[ \t]+)(?-i:(?=[A-Z0-9]))", re.IGNORECASE
+        )
         self.mid_line = re.compile(
             rf"(?-i:(?=[A-Z]))(?<=[\s\]\)])(?P<label>{alternation}){paren}(?P<sep>[ \t]*(?::-|:)[ \t]*|[ \t]*$)", re.IGNORECASE
         )

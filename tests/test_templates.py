@@ -100,6 +100,20 @@ Effective from: 16/02/2024
 Accompanying Documents:
 """
 
+NO_SEPARATORS = """RECORD OF OFFICER DECISION
+Decision Reference WB/2024/019
+Decision Maker Jane Hollis, Head of Regulatory Services
+Date of Decision 4 June 2024
+Key Decision No
+Subject Matter Licensing fee review
+Decision
+To increase street trading consent fees by 3% from 1 July 2024.
+Reasons for the Decision
+To recover the cost of administering the scheme.
+Alternative Options Considered and Rejected
+Freezing fees – rejected because the scheme would run at a loss.
+"""
+
 
 @pytest.fixture(scope="module")
 def extractor():
@@ -152,3 +166,21 @@ def test_moderngov_page_with_numbered_options(extractor):
     ]
     assert record.conflicts_of_interest == "None."
     assert {d.kind.value for d in record.dates} == {"decision", "published", "effective"}
+
+
+def test_form_printed_without_separators(extractor):
+    record = extractor.extract_text(NO_SEPARATORS)
+    assert record.reference == "WB/2024/019"
+    assert record.subject == "Licensing fee review"
+    assert (record.decision_maker.name, record.decision_maker.title) == ("Jane Hollis", "Head of Regulatory Services")
+    assert record.key_decision is False
+    assert record.decision_date == dt.date(2024, 6, 4)
+    assert record.decision == "To increase street trading consent fees by 3% from 1 July 2024."
+    assert record.rejected_options == ["Freezing fees – rejected because the scheme would run at a loss."]
+
+
+def test_prose_that_opens_with_label_words_is_not_a_label(extractor):
+    record = extractor.extract_text(
+        "Decision: approve.\nDecision Maker Briefings were held with ward members on 3 May 2024 before the report was written\n"
+    )
+    assert record.decision_maker is None
