@@ -59,15 +59,19 @@ _UNSUPPORTED_MAGIC = (
 )
 
 
+def refuse_if_too_large(size: int, options: ReadOptions, path: str | None = None) -> None:
+    if size > options.max_bytes:
+        raise ExtractionFailure(
+            ErrorKind.too_large, f"{size:,} bytes is over the {options.max_bytes:,}-byte limit", path=path
+        )
+
+
 def read_bytes(data: bytes, *, path: str | None = None, options: ReadOptions = ReadOptions()) -> Document:
     sha256 = hashlib.sha256(data).hexdigest()
     try:
         if not data.strip():
             raise ExtractionFailure(ErrorKind.empty, "file is empty" if not data else "file holds only whitespace")
-        if len(data) > options.max_bytes:
-            raise ExtractionFailure(
-                ErrorKind.too_large, f"{len(data):,} bytes is over the {options.max_bytes:,}-byte limit"
-            )
+        refuse_if_too_large(len(data), options)
         fmt = sniff(data)
         if fmt == "docx":  # a ZIP: refuse a bomb from its central directory before anything inflates
             check_zip(data, inflate_limit(options.max_bytes))
@@ -106,11 +110,7 @@ def read_file(path: str | os.PathLike, *, options: ReadOptions = ReadOptions()) 
         raise ExtractionFailure(ErrorKind.not_found, "no such file", path=name)
     if p.is_dir():
         raise ExtractionFailure(ErrorKind.unsupported_format, "is a directory, not a file", path=name)
-    size = p.stat().st_size
-    if size > options.max_bytes:
-        raise ExtractionFailure(
-            ErrorKind.too_large, f"{size:,} bytes is over the {options.max_bytes:,}-byte limit", path=name
-        )
+    refuse_if_too_large(p.stat().st_size, options, path=name)  # before reading a byte of it
     try:
         data = p.read_bytes()
     except OSError as exc:
