@@ -80,9 +80,9 @@ class Layout:
 
     def _resolve(self, label: str, index: int, same_line: list[Hit] = ()) -> FieldSpec | None:
         for spec in self.profile.specs_for(label):
-            if spec.follows is None:
+            if not spec.follows:
                 return spec
-            if any(h.field == spec.follows for h in [*same_line, *self._recent_hits(index)]):
+            if any(h.field in spec.follows for h in [*same_line, *self._recent_hits(index)]):
                 return spec
         return None
 

@@ -25,7 +25,7 @@ class FieldSpec:
     name: str
     kind: str
     bare: bool = False
-    follows: str | None = None
+    follows: tuple[str, ...] = ()  # the fields whose label this one must come just after
     date_kind: str | None = None
 
 
@@ -161,12 +161,14 @@ def build_profile(data: dict, sources: list[str]) -> Profile:
         kind = table.get("kind", "line")
         if kind not in FIELD_KINDS:
             raise ExtractionFailure(ErrorKind.corrupt, f"field {name!r}: kind must be one of {FIELD_KINDS}")
-        spec = FieldSpec(name, kind, bool(table.get("bare")), table.get("follows"), table.get("date_kind"))
+        follows = table.get("follows", ())
+        follows = (follows,) if isinstance(follows, str) else tuple(follows)
+        spec = FieldSpec(name, kind, bool(table.get("bare")), follows, table.get("date_kind"))
         fields[name] = spec
         for label in table.get("labels", []):
             labels.setdefault(label_key(label), []).append(spec)
     for candidates in labels.values():
-        candidates.sort(key=lambda s: s.follows is None)
+        candidates.sort(key=lambda s: not s.follows)
     prose_table = dict(data.get("prose", {}))
     date_phrases = prose_table.pop("date_phrases", {})
     try:

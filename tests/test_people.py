@@ -79,3 +79,16 @@ def test_executive_member_line_with_portfolio_in_brackets():
     record = Extractor.create(model="blank").extract_text("Executive Member: Cllr Bob Deering (Resources and Performance)\n")
     member = record.executive_member
     assert (member.name, member.title, member.portfolio) == ("Bob Deering", None, "Resources and Performance")
+
+
+@pytest.mark.parametrize(
+    "text, name, title",
+    [
+        ("The Leader of the Council, Cllr Ann Green", "Ann Green", "Leader of the Council"),
+        ("Head of Planning, Building Control", None, "Head of Planning, Building Control"),
+        ("Head of Highways - Jane Smith", "Jane Smith", "Head of Highways"),
+    ],
+)
+def test_title_before_name(text, name, title):
+    person = split_person(text, PROFILE)
+    assert (person.name, person.title) == (name, title)

@@ -114,6 +114,91 @@ Alternative Options Considered and Rejected
 Freezing fees – rejected because the scheme would run at a loss.
 """
 
+LEADER_MODERNGOV = """Decision details
+
+Award of grant to Riverside Community Trust
+
+Decision Maker: Leader of the Council
+
+Decision status: Recommendations Approved
+
+Is Key decision?: No
+
+Is subject to call in?: Yes
+
+Wards affected: Riverside;
+
+Lead officer: Tom Baxter
+
+Decision:
+
+To award a grant of £45,000 to Riverside Community Trust.
+
+Reasons for the decision:
+
+The Trust's proposal meets the criteria of the Community Fund.
+
+Alternative options considered:
+
+Not to award the grant. This was rejected as the project would not proceed.
+
+Publication date: 02/05/2023
+
+Date of decision: 28/04/2023
+
+Effective from: 10/05/2023
+
+Accompanying Documents:
+"""
+
+NAME_THEN_JOB_TITLE = """OFFICER DECISION NOTICE
+
+Name of decision maker: Sarah Whitcombe
+Job title: Strategic Director of Place
+Decision reference: PL/ODN/2023/112
+Date of decision: 17 November 2023
+
+Title of decision: Appointment of consultants for the Northgate flood study
+
+Details of the decision:
+To appoint Hydrolink Ltd to undertake the Northgate flood study at a cost of £68,500.
+
+Reasons for the decision:
+Hydrolink submitted the most economically advantageous tender.
+
+Alternative options considered and rejected:
+1. Undertake the study in-house – the council lacks the modelling expertise.
+2. Delay the study – this would put the external funding at risk.
+
+Is this a key decision? No
+Has the decision been taken under urgency? No
+Consultation undertaken: Cabinet Member for Environment (Cllr R. Patel) was consulted and supports the decision.
+Declarations of interest: None
+"""
+
+TITLE_THEN_NAME = """RECORD OF EXECUTIVE DECISION
+
+Decision taken by: The Leader of the Council, Cllr Ann Green
+Portfolio: Leader
+Subject: Revised Corporate Plan 2024-2028
+Key decision: Yes (Forward Plan ref KD/2024/03)
+Date decision made: 12th January 2024
+Date of publication: 15th January 2024
+Call-in deadline: 5pm on 22nd January 2024
+
+DECISION
+That the revised Corporate Plan 2024-2028 be approved.
+
+REASONS FOR DECISION
+The current plan expires in March 2024.
+
+OPTIONS CONSIDERED AND REJECTED
+None – the Council is required to have a Corporate Plan.
+
+CONFLICTS OF INTEREST
+None declared.
+"""
+
 
 @pytest.fixture(scope="module")
 def extractor():
@@ -184,3 +269,35 @@ def test_prose_that_opens_with_label_words_is_not_a_label(extractor):
         "Decision: approve.\nDecision Maker Briefings were held with ward members on 3 May 2024 before the report was written\n"
     )
     assert record.decision_maker is None
+
+
+def test_leader_decision_page(extractor):
+    record = extractor.extract_text(LEADER_MODERNGOV)
+    assert record.decision_maker.title == "Leader of the Council"
+    assert record.officer_contact.name == "Tom Baxter"
+    assert record.rejected_options == ["Not to award the grant. This was rejected as the project would not proceed."]
+    assert {(d.kind.value, d.value) for d in record.dates} == {
+        ("decision", dt.date(2023, 4, 28)), ("published", dt.date(2023, 5, 2)), ("effective", dt.date(2023, 5, 10))
+    }
+
+
+def test_name_label_then_job_title_label(extractor):
+    record = extractor.extract_text(NAME_THEN_JOB_TITLE)
+    assert (record.decision_maker.name, record.decision_maker.title) == ("Sarah Whitcombe", "Strategic Director of Place")
+    assert record.reference == "PL/ODN/2023/112"
+    assert record.subject == "Appointment of consultants for the Northgate flood study"
+    assert record.key_decision is False
+    assert record.decision.startswith("To appoint Hydrolink Ltd")
+    assert len(record.rejected_options) == 2
+    assert record.consultation.startswith("Cabinet Member for Environment")
+    assert record.executive_member is None  # a member consulted in prose is not the executive member
+
+
+def test_title_then_name_with_honorific(extractor):
+    record = extractor.extract_text(TITLE_THEN_NAME)
+    assert (record.decision_maker.name, record.decision_maker.title) == ("Ann Green", "Leader of the Council")
+    assert record.reference is None  # the Forward Plan reference in brackets is another document's
+    assert record.key_decision is True
+    assert {d.kind.value for d in record.dates} == {"decision", "published", "call_in_expiry"}
+    assert record.rejected_options == []
+    assert record.conflicts_of_interest == "None declared."

@@ -65,20 +65,27 @@ def split_person(text: str, profile: Profile) -> Person | None:
     if bracketed:
         outer, inner = bracketed["outer"].strip(), bracketed["inner"].strip()
         if is_name(outer, profile):
-            return Person(name=strip_honorifics(outer, profile), title=fix_caps(inner))
+            return Person(name=strip_honorifics(outer, profile), title=_title_text(inner))
         if is_name(inner, profile):  # "Head of Property (Ms Lucy Ward)"
-            return Person(name=strip_honorifics(inner, profile), title=fix_caps(clean(outer)))
+            return Person(name=strip_honorifics(inner, profile), title=_title_text(outer))
     for separator in (",", " - ", " – ", ";"):
         if separator in text:
             head, tail = text.split(separator, 1)
             if is_name(head, profile):
-                return Person(name=strip_honorifics(head, profile), title=fix_caps(clean(tail)) or None)
-            if is_name(tail, profile) and not is_name(head, profile) and separator != ",":
-                # "Head of Highways - Jane Smith"
-                return Person(name=strip_honorifics(tail, profile), title=fix_caps(clean(head)))
+                return Person(name=strip_honorifics(head, profile), title=_title_text(tail))
+            # "Head of Highways - Jane Smith"; after a comma only with an honorific, as in "The Leader
+            # of the Council, Cllr Ann Green" ("Head of Planning, Building Control" is one title)
+            named_after = separator != "," or profile.honorific.match(tail.strip())
+            if named_after and is_name(tail, profile) and not is_name(head, profile):
+                return Person(name=strip_honorifics(tail, profile), title=_title_text(head))
     if is_name(text, profile):
         return Person(name=strip_honorifics(text, profile))
-    return Person(title=fix_caps(text))
+    return Person(title=_title_text(text))
+
+
+def _title_text(text: str) -> str | None:
+    """A job title as printed, tidied: filler, shouting and a leading 'The' removed."""
+    return fix_caps(re.sub(r"^the\s+", "", clean(text), flags=re.IGNORECASE)) or None
 
 
 def portfolio_of(title: str | None, profile: Profile) -> str | None:
@@ -128,13 +135,24 @@ def _signature(ctx: Context) -> tuple[Person, Span] | None:
         person = _person_from(span, ctx)
         if person is None or person.name is None:
             continue
-        if person.title is None:
-            following = [h for h in ctx.layout.all("signatory_title") if 0 < h.line_index - hit.line_index <= 4]
-            title_span = ctx.layout.line_value(following[0]) if following else None
-            if title_span is not None:
-                person = Person(name=person.name, title=fix_caps(clean(title_span.text)) or None)
-        return person, span
+        return _with_title_below(ctx, hit, person), span
     return None
+
+
+def _with_title_below(ctx: Context, hit, person: Person) -> Person:
+    """A name against its label, and the job title on a 'Title:' / 'Job title:' line below it."""
+    if person.name is None or person.title is not None:
+        return person
+    for later in ctx.layout.hits:
+        if later.start <= hit.start:
+            continue
+        if later.field in ("signed", "decision_maker"):
+            break  # the title below belongs to the next name
+        if later.field == "signatory_title":
+            span = ctx.layout.line_value(later)
+            title = _title_text(span.text) if span else None
+            return Person(name=person.name, title=title) if title else person
+    return person
 
 
 def _meeting_body(ctx: Context) -> tuple[Person, Span] | None:
@@ -152,10 +170,11 @@ def _meeting_body(ctx: Context) -> tuple[Person, Span] | None:
 def decision_maker(ctx: Context) -> Found | None:
     labelled = None
     for field in ("decision_maker", "decision_maker_of"):
-        for _, span in ctx.label_values(field):
+        for hit in ctx.layout.all(field):
+            span = ctx.layout.line_value(hit)
             person = _person_from(span, ctx)
             if person is not None:
-                labelled = Found(person, span, Method.label)
+                labelled = Found(_with_title_below(ctx, hit, person), span, Method.label)
                 break
         if labelled:
             break
