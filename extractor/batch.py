@@ -42,7 +42,6 @@ import os
 import signal
 import sys
 import time
-import traceback
 from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait

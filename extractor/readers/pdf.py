@@ -8,7 +8,6 @@ their values pushed elsewhere, and only to re-pair those cells.
 
 from __future__ import annotations
 
-import re
 
 from models import ErrorKind
 
