@@ -216,7 +216,7 @@ class Layout:
 
     def line_value(self, hit: Hit) -> Span | None:
         """A short value: after the label, or on the next line(s); wrapped continuations joined."""
-        lines = [line for line in self.region_lines(hit)]
+        lines = self.region_lines(hit)
         if not lines:
             return None
         first_index = 0
@@ -232,7 +232,7 @@ class Layout:
         return self._span(parts)
 
     def block_value(self, hit: Hit) -> Span | None:
-        lines = [line for line in self.region_lines(hit)]
+        lines = self.region_lines(hit)
         while lines and not lines[0].text.strip():
             lines.pop(0)
         while lines and not lines[-1].text.strip():

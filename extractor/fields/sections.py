@@ -47,9 +47,11 @@ def unwrap(lines: list[str]) -> str:
             if out and out[-1] != "":
                 out.append("")
             continue
-        if out and _BARE_MARKER.match(out[-1]):  # "i." alone, its item on the next line
-            out[-1] = f"{out[-1]} {line}"
-        elif out and out[-1] and not _ITEM_MARKER.match(line) and continues(out[-1], line):
+        joins = out and (
+            _BARE_MARKER.match(out[-1])  # "i." alone, its item on the next line
+            or (out[-1] and not _ITEM_MARKER.match(line) and continues(out[-1], line))
+        )
+        if joins:
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)
