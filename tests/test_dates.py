@@ -23,6 +23,8 @@ from extractor.fields.dates import find_dates, parse_date
         ("Date: 17/1/2025", dt.date(2025, 1, 17)),
         ("11/10/2012 - Cabinet", dt.date(2012, 10, 11)),
         ("31/12/99", dt.date(1999, 12, 31)),
+        ("2023-09-14", dt.date(2023, 9, 14)),
+        ("Published: 2022-01-12T09:30", dt.date(2022, 1, 12)),
     ],
 )
 def test_uk_dates_parse_day_first(text, expected):
