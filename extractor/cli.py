@@ -168,8 +168,13 @@ def schema() -> None:
 @read_options
 def eval_command(directory, show_errors, **reading) -> None:
     """Score extraction against DIRECTORY/gold.jsonl: per-field precision, recall, F1."""
+    if not (directory / "gold.jsonl").is_file():
+        raise click.ClickException(f"{directory}: no gold.jsonl (one JSON object per document: file, reference, ...)")
     extractor = make_extractor(**reading)
-    report = evaluate(directory, extractor.extract_file)
+    try:
+        report = evaluate(directory, extractor.extract_file)
+    except (ValueError, KeyError) as exc:  # a gold line that is not JSON, or has no "file"
+        raise click.ClickException(f"{directory / 'gold.jsonl'}: unreadable gold annotation ({exc})") from None
     click.echo(report.table())
     for line in report.failures:
         click.echo(f"unreadable: {line}")

@@ -132,3 +132,21 @@ def test_example_profile_reads_its_council_template(tmp_path):
     assert record["decision_maker"] == {"name": "Ruth Okafor", "title": "Head of Parks"}
     assert record["reference"] == "DPN/2024/117"
     assert record["rejected_options"] == ["Repair the existing equipment – not safe beyond this year."]
+
+
+def test_eval_scores_a_directory_of_gold_annotations(record_file, tmp_path):
+    gold = {"file": record_file.name, "subject": "Resurfacing of Mill Lane Car Park", "key_decision": True,
+            "decision_date": "2024-03-01", "rejected_options": None}
+    (tmp_path / "gold.jsonl").write_text(json.dumps(gold) + "\n", encoding="utf-8")
+    result = run("eval", tmp_path, "--show-errors")
+    assert result.exit_code == 0
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines() if line and line[0].islower()}
+    assert rows["subject"][1:4] == ["1.000", "1.000", "1.000"]
+    assert rows["key_decision"][-3:] == ["0", "1", "1"]  # the record says No: one false positive, one miss
+    assert "expected: true" in result.stdout and "got:      false" in result.stdout
+
+
+def test_eval_without_gold_is_a_clean_error(tmp_path):
+    result = CliRunner().invoke(cli, ["eval", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "no gold.jsonl" in result.stderr and "Traceback" not in result.stderr
