@@ -48,7 +48,10 @@ def reading_options(max_bytes, max_pages, ocr, password, **_) -> ReadOptions:
 
 
 def make_extractor(profiles, model, **limits) -> Extractor:
-    return Extractor.create(tuple(profiles), model, reading_options(**limits))
+    try:
+        return Extractor.create(tuple(profiles), model, reading_options(**limits))
+    except ExtractionFailure as failure:  # a profile that is missing, not TOML, or has a bad pattern
+        raise click.ClickException(f"{failure.path or ', '.join(profiles)}: {failure.message}") from None
 
 
 def record_json(record: DecisionRecord, *, evidence: bool, pretty: bool) -> str:

@@ -150,3 +150,17 @@ def test_eval_without_gold_is_a_clean_error(tmp_path):
     result = CliRunner().invoke(cli, ["eval", str(tmp_path)])
     assert result.exit_code == 1
     assert "no gold.jsonl" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [(None, "profile not found"), ("labels = [", "not valid TOML"), ('[prose]\nreference = ["(unclosed"]\n', "invalid pattern")],
+)
+def test_a_bad_profile_is_one_clean_error(record_file, tmp_path, content, message):
+    profile = tmp_path / "council.toml"
+    if content is not None:
+        profile.write_text(content, encoding="utf-8")
+    for command in (["extract", str(record_file)], ["batch", str(record_file), "-o", str(tmp_path / "out.jsonl")]):
+        result = CliRunner().invoke(cli, [*command, "--profile", str(profile)])
+        assert result.exit_code == 1
+        assert message in result.stderr and "Traceback" not in result.stderr
