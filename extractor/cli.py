@@ -105,8 +105,11 @@ def extract(ctx, files, output, pretty, no_evidence, timeout, **reading) -> None
             sys.stdout.write(line + "\n")
             sys.stdout.flush()
     if output:
-        with atomic_writer(output) as handle:
-            handle.write("\n".join(lines) + ("\n" if lines else ""))
+        try:
+            with atomic_writer(output) as handle:
+                handle.write("\n".join(lines) + ("\n" if lines else ""))
+        except OSError as exc:
+            raise click.ClickException(f"{output}: cannot write ({exc.strerror or exc})") from None
     sys.exit(1 if failed else 0)
 
 

@@ -164,3 +164,11 @@ def test_a_bad_profile_is_one_clean_error(record_file, tmp_path, content, messag
         result = CliRunner().invoke(cli, [*command, "--profile", str(profile)])
         assert result.exit_code == 1
         assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unwritable_output_is_one_clean_error(record_file, tmp_path):
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["extract", str(record_file), "-o", str(blocker / "out.json")])
+    assert result.exit_code == 1
+    assert "cannot write" in result.stderr and "Traceback" not in result.stderr
