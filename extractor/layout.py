@@ -20,6 +20,8 @@ _FOLLOWS_WINDOW = 4
 _MAX_WRAPPED_HEADING = 160
 # The longest value read after a label printed with no separator at all.
 _MAX_RUN_IN_VALUE = 80
+# Words that make "<label words> <word> ..." a record's heading rather than a label and its value.
+_HEADING_WORDS = frozenset({"decision", "decisions", "record", "notice", "report", "form"})
 _CONNECTOR_WORDS = frozenset({"and", "of", "for", "the", "to", "in", "&", "with", "on", "by", "a"})
 
 
@@ -127,6 +129,8 @@ class Layout:
         match = self.profile.run_in_start.match(text)
         if match is None or len(text) - match.end() > _MAX_RUN_IN_VALUE:
             return None, None
+        if text[match.end() :].split()[0].lower() in _HEADING_WORDS:
+            return None, None  # "Cabinet Member Decision", "Portfolio Holder Decision Notice": a heading
         spec = self._resolve(match.group("label"), index)
         return (match, spec) if spec is not None and spec.kind == "line" else (None, None)
 

@@ -301,3 +301,12 @@ def test_title_then_name_with_honorific(extractor):
     assert {d.kind.value for d in record.dates} == {"decision", "published", "call_in_expiry"}
     assert record.rejected_options == []
     assert record.conflicts_of_interest == "None declared."
+
+
+@pytest.mark.parametrize(
+    "heading", ["Cabinet Member Decision", "PORTFOLIO HOLDER DECISION NOTICE", "Lead Member Decision Record"]
+)
+def test_a_record_heading_that_opens_with_label_words_is_not_a_label(extractor, heading):
+    record = extractor.extract_text(f"{heading}\nSubject: Fees\nDecision Maker: Portfolio Holder for Finance\n")
+    member = record.executive_member
+    assert (member.name, member.title, member.portfolio) == (None, "Portfolio Holder for Finance", "Finance")
