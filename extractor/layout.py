@@ -20,6 +20,8 @@ _FOLLOWS_WINDOW = 4
 _MAX_WRAPPED_HEADING = 160
 # The longest value read after a label printed with no separator at all.
 _MAX_RUN_IN_VALUE = 80
+# The longest value that a label closing a header row ("... Decision Ref. No.") takes from the next line.
+_MAX_HEADER_VALUE = 40
 # Words that make "<label words> <word> ..." a record's heading rather than a label and its value.
 _HEADING_WORDS = frozenset({"decision", "decisions", "record", "notice", "report", "form"})
 _CONNECTOR_WORDS = frozenset({"and", "of", "for", "the", "to", "in", "&", "with", "on", "by", "a"})
@@ -136,12 +138,17 @@ class Layout:
 
     def _ends_header_row(self, hits: list[Hit], match: re.Match, index: int) -> bool:
         """'If Key Decision: Decision Ref. No.' then 'B075/22': a second label closing a header row,
-        its value on the next line. A value that merely reads like a label ('Decision Maker:
-        Executive Member (Resources)', with the next label after it) is not one."""
+        its short value alone on the next line. A value that merely reads like a label ('Decision
+        Maker: Cabinet Member', with prose or the next label after it) is not one."""
         if not hits or match.group("paren"):
             return False
         following = next((line.text for line in itertools.islice(self.document.lines, index + 1, None) if line.text.strip()), None)
-        return following is not None and not self.profile.line_start.match(following)
+        return (
+            following is not None
+            and len(following.strip()) <= _MAX_HEADER_VALUE
+            and not following.rstrip().endswith(".")
+            and not self.profile.line_start.match(following)
+        )
 
     def _hit(self, spec: FieldSpec, match: re.Match, index: int, line: Line, *, line_start: bool) -> Hit:
         number = re.match(r"\s*(\d+)", match.group(0)) if line_start else None

@@ -310,3 +310,10 @@ def test_a_record_heading_that_opens_with_label_words_is_not_a_label(extractor, 
     record = extractor.extract_text(f"{heading}\nSubject: Fees\nDecision Maker: Portfolio Holder for Finance\n")
     member = record.executive_member
     assert (member.name, member.title, member.portfolio) == (None, "Portfolio Holder for Finance", "Finance")
+
+
+def test_a_value_that_reads_like_a_label_stays_a_value(extractor):
+    record = extractor.extract_text(
+        "Decision Maker: Cabinet Member\nThe Cabinet Member approved the recommendations set out in the report.\n"
+    )
+    assert record.decision_maker.title == "Cabinet Member"
