@@ -66,7 +66,7 @@ class Profile:
     fields: dict[str, FieldSpec]
     labels: dict[str, list[FieldSpec]]  # label_key -> candidate fields, constrained ones first
     title_headings: list[str]
-    prose: dict[str, list[re.Pattern]]
+    prose: dict[str, list[re.Pattern]]  # phrases that capture a `value` (reference, subject, ...)
     date_phrases: dict[str, list[re.Pattern]]
     names: dict[str, list]
     phrases: dict[str, re.Pattern] = field(default_factory=dict)  # flag phrases, one pattern per key
@@ -172,12 +172,14 @@ def build_profile(data: dict, sources: list[str]) -> Profile:
     prose_table = dict(data.get("prose", {}))
     date_phrases = prose_table.pop("date_phrases", {})
     try:
-        prose = {k: [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in v] for k, v in prose_table.items()}
-        # Phrases without a captured value are searched as one alternation: one pass over the text.
+        # Phrases that capture a value are tried one by one; the others (flags) are searched as one
+        # alternation: one pass over the text.
+        captures = {k: v for k, v in prose_table.items() if any("(?P<" in p for p in v)}
+        prose = {k: [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in v] for k, v in captures.items()}
         flags = {
             k: re.compile("|".join(f"(?:{p})" for p in v), re.IGNORECASE | re.MULTILINE)
             for k, v in prose_table.items()
-            if v and not any("(?P<" in p for p in v)
+            if v and k not in captures
         }
         phrases = {k: [re.compile(p, re.IGNORECASE) for p in v] for k, v in date_phrases.items()}
     except re.error as exc:

@@ -40,6 +40,14 @@ class Context:
     profile: Profile
     nlp: Any  # extractor.nlp.NLP, loaded lazily by the pipeline
     warnings: list[str] = field(default_factory=list)
+    _first_person: Any = field(default=None, init=False, repr=False)
+
+    def first_person(self):
+        """The writer of a first-person decision sentence, as (Person, Span), or None. Asked for by
+        the decision maker and the decision text alike; spaCy runs on the sentence once."""
+        if self._first_person is None:
+            self._first_person = (self.nlp.first_person(self.document, self.profile) if self.nlp else None,)
+        return self._first_person[0]
 
     def label_values(self, field_name: str) -> list[tuple[str, Span]]:
         """(label as printed, value span) for every labelled occurrence of a field that has a value."""

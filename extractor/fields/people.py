@@ -179,7 +179,7 @@ def decision_maker(ctx: Context) -> Found | None:
         if labelled:
             break
     signed = _signature(ctx)
-    spoken = ctx.nlp.first_person(ctx.document, ctx.profile) if ctx.nlp else None
+    spoken = ctx.first_person()
     witness = None
     if signed:
         person, span = signed

@@ -75,7 +75,7 @@ def decision(ctx: Context) -> Found | None:
     found = text_section(ctx, "decision")
     if found:
         return found
-    spoken = ctx.nlp.first_person(ctx.document, ctx.profile) if ctx.nlp else None
+    spoken = ctx.first_person()
     if spoken:
         span = spoken[1]
         if ctx.document.text[span.end : span.end + 1] == ".":  # the sentence's own full stop
