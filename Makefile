@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install install-test run test eval bench clean
+.PHONY: install install-test run test lint eval bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,3 +40,7 @@ bench: install-test
 
 clean:
 	rm -rf $(VENV) out build *.egg-info
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/mypy

@@ -34,6 +34,7 @@ re-run with --resume).
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import hashlib
 import json
@@ -43,15 +44,19 @@ import signal
 import sys
 import time
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from pathlib import Path
-from typing import Callable, Iterable, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from models import ErrorKind, ExtractionError
 
 from . import writers
 from .errors import ExtractionFailure
+
+if TYPE_CHECKING:
+    from .readers import ReadOptions
 
 _GLOB_CHARS = set("*?[")
 DEFAULT_TIMEOUT = 60.0
@@ -112,7 +117,7 @@ class ExtractorSpec:
 
     profiles: tuple[str, ...] = ()
     model: str = "auto"
-    options: object = None  # readers.ReadOptions; None for the defaults
+    options: ReadOptions | None = None  # None for the defaults
 
     def __call__(self):
         from .pipeline import Extractor
@@ -243,10 +248,8 @@ class _Worker:
         self.started = 0.0                             # when the head task started
 
     def kill(self) -> None:
-        try:
+        with contextlib.suppress(Exception):
             self.process.kill()
-        except Exception:
-            pass
         self.process.join(5)
         self.conn.close()
 
@@ -457,10 +460,8 @@ def _dispatch(paths, factory, workers, timeout, owners, has_entry, evidence, jou
     finally:
         for worker in pool:
             if worker.process.is_alive():
-                try:
+                with contextlib.suppress(OSError):
                     worker.conn.send(None)
-                except OSError:
-                    pass
         deadline = time.monotonic() + 2
         for worker in pool:
             worker.process.join(max(0.0, deadline - time.monotonic()) if not worker.queue else 0)
@@ -477,7 +478,7 @@ def _warm(factory: Callable) -> None:
         extractor = factory()
         nlp = getattr(extractor, "nlp", None)
         if nlp is not None:
-            nlp.pipeline  # cached per process by nlp._load; forked workers inherit it
+            _ = nlp.pipeline  # cached per process by nlp._load; forked workers inherit it
     except Exception:
         pass  # a worker reports the failure properly
 

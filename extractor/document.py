@@ -73,7 +73,7 @@ class Document:
         self.lines = lines
 
     @classmethod
-    def from_pages(cls, pages: list[str], *, format: str, reader: str, **kwargs) -> "Document":
+    def from_pages(cls, pages: list[str], *, format: str, reader: str, **kwargs) -> Document:
         starts, parts, offset = [], [], 0
         for page in pages:
             starts.append(offset)
@@ -105,7 +105,7 @@ def strip_page_furniture(pages: list[str], edge_lines: int = 3) -> list[str]:
     def shape(line: str) -> str:
         return _DIGITS.sub("#", line.strip().lower())
 
-    counts = Counter()
+    counts: Counter[str] = Counter()
     for lines in split:
         counts.update({shape(line) for line in edges(lines) if line.strip()})
     threshold = max(2, (len(pages) + 1) // 2)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .document import STARTS_LIST_ITEM, Document, Line
@@ -82,7 +83,7 @@ class Layout:
         self.hits.sort(key=lambda h: h.start)
         self._set_regions()
 
-    def _resolve(self, label: str, index: int, same_line: list[Hit] = ()) -> FieldSpec | None:
+    def _resolve(self, label: str, index: int, same_line: Sequence[Hit] = ()) -> FieldSpec | None:
         for spec in self.profile.specs_for(label):
             if not spec.follows:
                 return spec
@@ -106,7 +107,7 @@ class Layout:
         spec = self._resolve(match.group("label"), index) if match else None
         if spec is None:
             match, spec = self._label_without_separator(text, index)
-        if spec is not None:
+        if match is not None and spec is not None:
             hits.append(self._hit(spec, match, index, line, line_start=True))
             pos = match.end()
         for mid in self.profile.mid_line.finditer(text, pos):
@@ -194,7 +195,7 @@ class Layout:
             hit.region_end = max(end, hit.value_start)
 
     def _next_numbered_line(self, hit: Hit, limit: int) -> int:
-        following = re.compile(rf"^\s*{hit.number + 1}[.)]?\s+\S")
+        following = re.compile(rf"^\s*{(hit.number or 0) + 1}[.)]?\s+\S")
         for line in itertools.islice(self.document.lines, hit.line_index + 1, None):
             if line.start >= limit:
                 break
@@ -230,11 +231,11 @@ class Layout:
         lines = self.region_lines(hit)
         if not lines:
             return None
-        first_index = 0
+        first_index: int | None = 0
         if not lines[0].text.strip():
             first_index = next((i for i, line in enumerate(lines) if line.text.strip()), None)
-            if first_index is None or first_index > 2:
-                return None
+        if first_index is None or first_index > 2:
+            return None
         parts = [lines[first_index]]
         for line in lines[first_index + 1 : first_index + 3]:
             if not continues(parts[-1].text, line.text):

@@ -28,7 +28,7 @@ import threading
 import time
 import zipfile
 import zlib
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from models import ErrorKind
 
@@ -78,7 +78,7 @@ def time_limit(
         and hasattr(signal, "setitimer")
         and threading.current_thread() is threading.main_thread()
     )
-    if not usable:
+    if not usable or seconds is None:
         yield
         return
 

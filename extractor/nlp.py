@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
+from typing import Any
 
 from models import Person
 
@@ -133,6 +134,6 @@ def _load(model: str, honorifics: tuple[str, ...]):
         if model not in ("auto", "blank"):
             log.warning("spaCy model %r is not installed; using rules only (pip install 'odr[model]')", model)
         nlp = spacy.blank("en")
-    ruler = nlp.add_pipe("entity_ruler", before="ner" if "ner" in nlp.pipe_names else None)
+    ruler: Any = nlp.add_pipe("entity_ruler", before="ner" if "ner" in nlp.pipe_names else None)
     ruler.add_patterns(_role_patterns() + _person_patterns(list(honorifics)))
     return nlp, name

@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO
 
 
 @contextlib.contextmanager
@@ -26,8 +27,7 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
 
 @contextlib.contextmanager
 def atomic_writer(target: str | os.PathLike, mode: str = "w") -> Iterator[IO]:
-    with atomic_path(target) as temporary:
-        with open(temporary, mode, encoding=None if "b" in mode else "utf-8") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
+    with atomic_path(target) as temporary, open(temporary, mode, encoding=None if "b" in mode else "utf-8") as handle:
+        yield handle
+        handle.flush()
+        os.fsync(handle.fileno())

@@ -9,8 +9,7 @@ from models import DateEntry, DecisionRecord, ErrorKind, Evidence, SourceInfo
 
 from .document import Document, normalise_text
 from .errors import ExtractionFailure
-from .fields import Context, Found
-from .fields import dates, flags, people, reference, sections, subject
+from .fields import Context, Found, dates, flags, people, reference, sections, subject
 from .layout import Layout
 from .nlp import NLP
 from .profile import Profile, load_profile
@@ -26,7 +25,7 @@ class Extractor:
     options: ReadOptions = ReadOptions()
 
     @classmethod
-    def create(cls, profiles: tuple[str, ...] = (), model: str = "auto", options: ReadOptions = ReadOptions()) -> "Extractor":
+    def create(cls, profiles: tuple[str, ...] = (), model: str = "auto", options: ReadOptions = ReadOptions()) -> Extractor:
         profile = load_profile(*profiles)
         return cls(profile, NLP(model, tuple(profile.names.get("honorifics", ()))), options)
 
@@ -100,6 +99,7 @@ def build_record(document: Document, profile: Profile, nlp: NLP | None) -> Decis
 
 def _evidence(found: Found) -> Evidence:
     span = found.span
+    assert span is not None, "evidence needs a span"
     return Evidence(
         page=span.page,
         char_start=span.start,

@@ -41,9 +41,9 @@ import os
 import shutil
 import types
 import typing
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from pydantic import BaseModel
 
@@ -105,7 +105,7 @@ def is_duplicate(entry: dict) -> bool:
     return "duplicate" in entry
 
 
-def duplicate_entry(path: str, sha256: str, same_as: str | None) -> dict:
+def duplicate_entry(path: str | None, sha256: str | None, same_as: str | None) -> dict:
     """The entry of an input whose content already has a record or error entry (at `same_as`)."""
     return {"duplicate": {"path": path, "sha256": sha256, "same_as": same_as}}
 
@@ -118,18 +118,18 @@ class Journal:
     def __init__(self, out: Path):
         self.path = out.with_name(f".{out.name}.journal")
         self.lock_path = out.with_name(f".{out.name}.lock")
-        self._handle = None
-        self._lock = None
+        self._handle: typing.TextIO | None = None
+        self._lock: typing.TextIO | None = None
 
     def lock(self) -> None:
         self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = open(self.lock_path, "a")
+        lock = open(self.lock_path, "a")
         try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            self._lock.close()
-            self._lock = None
+            lock.close()
             raise OutputError(f"another odr batch is writing {self.lock_path.name[1:-5]}") from None
+        self._lock = lock
 
     def unlock(self) -> None:
         if self._lock is not None:
@@ -143,6 +143,7 @@ class Journal:
 
     def write(self, line: str) -> None:
         """One entry in its JSONL form: a record, {"error": {...}} or {"duplicate": {...}}."""
+        assert self._handle is not None, "Journal.open() first"
         self._handle.write(line + "\n")
         self._handle.flush()
 
@@ -195,7 +196,7 @@ class Writer:
     def read_entries(self) -> Iterator[dict]:  # pragma: no cover - overridden
         raise NotImplementedError
 
-    def finalize(self, journal: Journal, *, carry_over: bool, drop_unhashed: set[str] = frozenset()) -> None:
+    def finalize(self, journal: Journal, *, carry_over: bool, drop_unhashed: typing.AbstractSet[str] = frozenset()) -> None:
         raise NotImplementedError
 
 
@@ -398,7 +399,7 @@ class SqliteWriter(Writer):
 
     @staticmethod
     def _create(db) -> None:
-        columns = {"sha256": str, "path": str}
+        columns: dict[str, type] = {"sha256": str, "path": str}
         for name in RECORD_COLUMNS:
             if name in ("dates",):
                 continue
@@ -435,23 +436,22 @@ class SqliteWriter(Writer):
             fresh = not (carry_over and self.path.exists())
             if not fresh:
                 shutil.copyfile(self.path, temporary)
-            with self._open(temporary) as db:
-                with db.conn:
-                    if fresh:
-                        self._create(db)
-                    else:
-                        self._create_duplicates(db)
-                        db.conn.executemany("delete from errors where sha256 is null and path = ?",
-                                            [(p,) for p in drop_unhashed])
-                    old = keys_of(self._entries(db))
-                    rows = {table: [] for table in ("decisions", "rejected_options", "dates", "errors", "duplicates")}
-                    for _, entry in _new_entries(journal, old):
-                        self._rows(entry, rows)
-                        if len(rows["decisions"]) + len(rows["errors"]) + len(rows["duplicates"]) >= 500:
-                            self._flush(db, rows)
-                    self._flush(db, rows)
-                    db.execute("update duplicates set decision_sha256 = sha256 where decision_sha256 is null "
-                               "and sha256 in (select sha256 from decisions)")
+            with self._open(temporary) as db, db.conn:
+                if fresh:
+                    self._create(db)
+                else:
+                    self._create_duplicates(db)
+                    db.conn.executemany("delete from errors where sha256 is null and path = ?",
+                                        [(p,) for p in drop_unhashed])
+                old = keys_of(self._entries(db))
+                rows: dict[str, list[dict]] = {table: [] for table in ("decisions", "rejected_options", "dates", "errors", "duplicates")}
+                for _, entry in _new_entries(journal, old):
+                    self._rows(entry, rows)
+                    if len(rows["decisions"]) + len(rows["errors"]) + len(rows["duplicates"]) >= 500:
+                        self._flush(db, rows)
+                self._flush(db, rows)
+                db.execute("update duplicates set decision_sha256 = sha256 where decision_sha256 is null "
+                           "and sha256 in (select sha256 from decisions)")
             _readable(temporary)
 
     @staticmethod

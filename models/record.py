@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
-from typing import Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -57,17 +56,17 @@ class ErrorKind(str, Enum):
 
 
 class Person(_Strict):
-    name: Optional[str] = None
-    title: Optional[str] = None
+    name: str | None = None
+    title: str | None = None
 
 
 class ExecutiveMember(Person):
-    portfolio: Optional[str] = None
+    portfolio: str | None = None
 
 
 class OfficerContact(Person):
-    phone: Optional[str] = None
-    email: Optional[str] = None
+    phone: str | None = None
+    email: str | None = None
 
 
 class DateEntry(_Strict):
@@ -78,7 +77,7 @@ class DateEntry(_Strict):
 
 class Exemption(_Strict):
     exempt: bool
-    basis: Optional[str] = Field(None, description="legal basis as printed, e.g. 'paragraph 3 of Part 1 of Schedule 12A'")
+    basis: str | None = Field(None, description="legal basis as printed, e.g. 'paragraph 3 of Part 1 of Schedule 12A'")
 
 
 class Evidence(_Strict):
@@ -90,8 +89,8 @@ class Evidence(_Strict):
 
 
 class SourceInfo(_Strict):
-    path: Optional[str] = None
-    sha256: Optional[str] = None
+    path: str | None = None
+    sha256: str | None = None
     format: str
     pages: int
     reader: str
@@ -99,24 +98,24 @@ class SourceInfo(_Strict):
 
 class DecisionRecord(_Strict):
     schema_version: str = SCHEMA_VERSION
-    reference: Optional[str] = None
-    subject: Optional[str] = None
-    decision_type: Optional[DecisionType] = None
-    key_decision: Optional[bool] = None
-    decision_maker: Optional[Person] = None
-    executive_member: Optional[ExecutiveMember] = None
-    officer_contact: Optional[OfficerContact] = None
-    decision_date: Optional[dt.date] = None
+    reference: str | None = None
+    subject: str | None = None
+    decision_type: DecisionType | None = None
+    key_decision: bool | None = None
+    decision_maker: Person | None = None
+    executive_member: ExecutiveMember | None = None
+    officer_contact: OfficerContact | None = None
+    decision_date: dt.date | None = None
     dates: list[DateEntry] = Field(default_factory=list)
-    decision: Optional[str] = None
-    reasons: Optional[str] = None
-    rejected_options: Optional[list[str]] = Field(
+    decision: str | None = None
+    reasons: str | None = None
+    rejected_options: list[str] | None = Field(
         None, description="one item per option; [] when the record says there were none; null when it has no such section"
     )
-    consultation: Optional[str] = None
-    conflicts_of_interest: Optional[str] = None
-    exempt_information: Optional[Exemption] = None
-    council: Optional[str] = None
+    consultation: str | None = None
+    conflicts_of_interest: str | None = None
+    exempt_information: Exemption | None = None
+    council: str | None = None
     source: SourceInfo
     evidence: dict[str, Evidence] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
@@ -127,6 +126,6 @@ class ExtractionError(_Strict):
 
     schema_version: str = SCHEMA_VERSION
     path: str
-    sha256: Optional[str] = None
+    sha256: str | None = None
     kind: ErrorKind
     message: str

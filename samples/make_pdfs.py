@@ -34,7 +34,7 @@ HEADER_TABLES = {
     "kestrel-vale-record-of-decision": (1, 5),
 }
 
-FIXED_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+FIXED_DATE = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
 FONT_SIZE = 10
 LINE_HEIGHT = 5
 
@@ -66,7 +66,7 @@ def render(txt: Path, font: Path) -> Path:
         if table and index == table[0]:
             rows = lines[table[0] : table[1]]
             with pdf.table(col_widths=(45, 125), first_row_as_headings=False, line_height=LINE_HEIGHT + 1) as grid:
-                for label, value in zip(rows[0::2], rows[1::2]):
+                for label, value in zip(rows[0::2], rows[1::2], strict=False):
                     row = grid.row()
                     row.cell(label)
                     row.cell(value)

@@ -133,7 +133,7 @@ def archive(tmp_path):
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".db"])
 def test_every_input_is_a_record_or_an_error(archive, tmp_path, suffix):
-    root, inputs = archive
+    _root, inputs = archive
     out = tmp_path / "out" / f"decisions{suffix}"
     files = expand_inputs(inputs)
     assert len(files) == 10  # 4 text, 2 pdf, 3 bad files, 1 missing path
@@ -147,7 +147,7 @@ def test_every_input_is_a_record_or_an_error(archive, tmp_path, suffix):
 
 
 def test_sqlite_output_is_datasette_ready(archive, tmp_path):
-    root, inputs = archive
+    _root, inputs = archive
     out = tmp_path / "decisions.db"
     run_batch(inputs, out, workers=2)
     db = sqlite3.connect(out)
@@ -168,7 +168,7 @@ def test_sqlite_output_is_datasette_ready(archive, tmp_path):
 
 
 def test_csv_flattens_nested_fields_and_joins_lists(archive, tmp_path):
-    root, inputs = archive
+    _root, inputs = archive
     out = tmp_path / "decisions.csv"
     run_batch(inputs, out, workers=1)
     with open(out, newline="", encoding="utf-8") as handle:
@@ -317,10 +317,10 @@ def test_sigint_mid_batch_leaves_valid_output_and_resume_completes_it(tmp_path):
 
 
 def test_journal_left_by_a_killed_run_is_carried_over(archive, tmp_path):
-    root, inputs = archive
+    _root, inputs = archive
     out = tmp_path / "decisions.jsonl"
     run_batch(inputs, out, workers=2, stop_after=3)
-    records, errors, _ = read_out(out)
+    _records, _errors, _ = read_out(out)
     # simulate SIGKILL after two more results: a journal beside OUT, its last line torn
     lines = out.read_text().splitlines()
     out.write_text("\n".join(lines[:1]) + "\n")
@@ -402,12 +402,12 @@ def test_unknown_suffix_is_refused(tmp_path):
 
 
 def test_cli_batch(archive, tmp_path):
-    root, inputs = archive
+    _root, inputs = archive
     out = tmp_path / "decisions.jsonl"
     result = CliRunner().invoke(cli, ["batch", *inputs, "-o", str(out), "--workers", "2", "--no-evidence"])
     assert result.exit_code == 1, result.output
     assert "6 ok, 4 failed" in result.stderr
-    records, errors, _ = assert_accounts_for(out, expand_inputs(inputs))
+    _records, _errors, _ = assert_accounts_for(out, expand_inputs(inputs))
     assert "evidence" not in json.loads(out.read_text().splitlines()[0])
     again = CliRunner().invoke(cli, ["batch", *inputs, "-o", str(out), "--resume"])
     assert "0 ok, 1 failed" in again.stderr and again.exit_code == 1

@@ -18,9 +18,9 @@ import textwrap
 import time
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from click.testing import CliRunner
@@ -32,8 +32,7 @@ from extractor.errors import ExtractionFailure
 from extractor.limits import TimeLimitExceeded, check_pdf_streams, check_zip, remaining, time_limit
 from extractor.output import atomic_writer
 from extractor.pipeline import Extractor
-from extractor.readers import ReadOptions, read_file
-from extractor.readers import ocr
+from extractor.readers import ReadOptions, ocr, read_file
 from models import DecisionRecord, ErrorKind
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -382,7 +381,7 @@ def test_the_whole_gallery_in_one_real_process(tmp_path):
     assert "Traceback" not in run.stderr
     errors = run.stderr.splitlines()
     assert len(errors) == len(bad)
-    for line, item in zip(errors, bad):
+    for line, item in zip(errors, bad, strict=False):
         assert f": {item.expected.value}: " in line
     assert len(run.stdout.splitlines()) == len(plain) - len(bad)
 
@@ -480,14 +479,13 @@ def test_time_limit_turns_a_slow_file_into_a_timeout(tmp_path, monkeypatch):
 
 
 def test_time_limit_is_not_swallowed_by_broad_handlers():
-    with pytest.raises(ExtractionFailure) as raised:
-        with time_limit(0.2):
-            assert 0 < remaining() <= 0.2
-            try:
-                while True:
-                    time.sleep(0.01)
-            except Exception:  # what a careless library does
-                pytest.fail("the time limit was caught as an Exception")
+    with pytest.raises(ExtractionFailure) as raised, time_limit(0.2):
+        assert 0 < remaining() <= 0.2
+        try:
+            while True:
+                time.sleep(0.01)
+        except Exception:  # what a careless library does
+            pytest.fail("the time limit was caught as an Exception")
     assert raised.value.kind == ErrorKind.timeout
     assert remaining() is None
     assert issubclass(TimeLimitExceeded, BaseException) and not issubclass(TimeLimitExceeded, Exception)
@@ -632,18 +630,16 @@ _PDF = text_pdf()
 
 def test_a_failure_mid_write_leaves_no_partial_file(tmp_path):
     target = tmp_path / "out.json"
-    with pytest.raises(RuntimeError):
-        with atomic_writer(target) as handle:
-            handle.write('{"half": ')
-            raise RuntimeError("disk gone")
+    with pytest.raises(RuntimeError), atomic_writer(target) as handle:
+        handle.write('{"half": ')
+        raise RuntimeError("disk gone")
     assert not target.exists()
     assert list(tmp_path.iterdir()) == []
 
     target.write_text("old, complete\n", encoding="utf-8")
-    with pytest.raises(RuntimeError):
-        with atomic_writer(target) as handle:
-            handle.write('{"half": ')
-            raise RuntimeError("disk gone")
+    with pytest.raises(RuntimeError), atomic_writer(target) as handle:
+        handle.write('{"half": ')
+        raise RuntimeError("disk gone")
     assert target.read_text(encoding="utf-8") == "old, complete\n"
     assert list(tmp_path.iterdir()) == [target]
 

@@ -190,9 +190,9 @@ def _phrase_kind(ctx: Context, before: str, after: str) -> tuple[DateKind | None
     rest = after.split(".")[0]
     for kind, patterns in ctx.profile.date_phrases.items():
         for pattern in patterns:
-            match = pattern.search(rest)
-            if match:
-                return DateKind(kind), match.group(0)
+            found = pattern.search(rest)
+            if found:
+                return DateKind(kind), found.group(0)
     return None, ""
 
 

@@ -105,5 +105,5 @@ def exempt_information(ctx: Context) -> Found | None:
         return Found(Exemption(exempt=True, basis=_basis(ctx, window)), span, Method.pattern)
     match = ctx.profile.find_phrase("exempt_false", text)
     if match:
-        return Found(Exemption(exempt=False), ctx.span_of(match.start(), match.end()), Method.pattern)
+        return Found(Exemption(exempt=False, basis=None), ctx.span_of(match.start(), match.end()), Method.pattern)
     return None

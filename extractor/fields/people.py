@@ -133,7 +133,7 @@ def _signature(ctx: Context) -> tuple[Person, Span] | None:
     for hit in ctx.layout.all("signed"):
         span = ctx.layout.line_value(hit)
         person = _person_from(span, ctx)
-        if person is None or person.name is None:
+        if span is None or person is None or person.name is None:
             continue
         return _with_title_below(ctx, hit, person), span
     return None
@@ -227,10 +227,10 @@ def executive_member(ctx: Context, maker: Found | None) -> Found | None:
     for pattern in ctx.profile.prose.get("executive_member_report", []):
         match = pattern.search(ctx.document.text)
         area = capitalised_run(match["value"]) if match else None
-        if area:
+        if match and area:
             span = ctx.span_of(match.start(), match.start("value") + len(area))
             return Found(ExecutiveMember(title=f"{match['role']} for {area}", portfolio=area), span, Method.pattern)
-    if portfolio:
+    if portfolio and portfolio_label:
         return Found(ExecutiveMember(portfolio=portfolio), portfolio_label[1], Method.label)
     return None
 

@@ -147,7 +147,7 @@ def _split_run_in_items(line: str) -> list[str]:
         if mark["mark"] == expected:
             cuts.append(mark.start())
             expected = _next_mark(expected)
-    return [line[a:b].strip() for a, b in zip(cuts, cuts[1:] + [len(line)])]
+    return [line[a:b].strip() for a, b in zip(cuts, cuts[1:] + [len(line)], strict=False)]
 
 
 def _next_mark(mark: str) -> str:

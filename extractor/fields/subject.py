@@ -6,6 +6,7 @@ import re
 
 from models import Method
 
+from ..document import Line
 from ..layout import Span, continues
 from . import Context, Found
 
@@ -40,7 +41,7 @@ def _after_title_heading(ctx: Context) -> Found | None:
     for index, line in enumerate(lines):
         if not ctx.profile.ends_with_title_heading(line.text):
             continue
-        candidates = []
+        candidates: list[Line] = []
         for position in range(index + 1, min(index + 6, len(lines))):
             following = lines[position]
             text = following.text.strip()

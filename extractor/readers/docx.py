@@ -43,7 +43,7 @@ MAX_RATIO = 200  # real document.xml compresses 5-20x; a bomb compresses thousan
 _RATIO_FLOOR = 1024 * 1024  # below this size any ratio is harmless
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_W = "{%s}" % W
+_W = f"{{{W}}}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -160,9 +160,9 @@ class _Numbering:
                 self.levels[num.get(_W + "numId")] = lvls
         self._load_styles = load_styles
         self._styles: bytes | None = None
-        self._style_cache: dict[str, tuple[tuple[str, int] | None, str]] = {}
+        self._style_cache: dict[str, tuple[tuple[str | None, int] | None, str]] = {}
 
-    def style(self, sid: str, depth: int = 0) -> tuple[tuple[str, int] | None, str]:
+    def style(self, sid: str, depth: int = 0) -> tuple[tuple[str | None, int] | None, str]:
         """(numbering, name) of a paragraph style, numbering inherited through basedOn.
 
         styles.xml is large (python-docx's template alone is 350 KB) and only a few styles are used,
@@ -177,7 +177,7 @@ class _Numbering:
             self._styles,
             re.DOTALL,
         )
-        info: tuple[tuple[str, int] | None, str] = (None, sid)
+        info: tuple[tuple[str | None, int] | None, str] = (None, sid)
         if found:
             try:
                 node = etree.fromstring(_STYLE_WRAPPER % found.group(0), _XML)[0]

@@ -76,15 +76,15 @@ _MAX_LABEL_CHARS = 80
 
 def decode(data: bytes) -> tuple[str, str]:
     """(text, encoding): BOM, then declared charset, then UTF-8 when valid, else cp1252."""
-    for bom, name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, bom_name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
-            return data.decode(name if name != "utf-8" else "utf-8-sig", errors="replace"), name
+            return data.decode(bom_name if bom_name != "utf-8" else "utf-8-sig", errors="replace"), bom_name
     head = data[:4096]
     declared = _XML_ENCODING.match(head.lstrip()) or _META_CHARSET.search(head)
     if declared:
-        name = declared.group(1).decode("ascii", "replace").lower()
+        name: str | None = declared.group(1).decode("ascii", "replace").lower()
         try:
-            name = codecs.lookup(name).name
+            name = codecs.lookup(name or "").name
         except LookupError:
             name = None
         if name in ("latin-1", "iso8859-1", "ascii"):
@@ -387,7 +387,7 @@ def html_lines(text: str) -> list[str]:
 
 
 def read(data: bytes, options) -> Document:
-    text, encoding = decode(data)
+    text, _encoding = decode(data)
     lines = html_lines(text)
     if not lines:
         raise ExtractionFailure(ErrorKind.empty, "the HTML page has no visible text")

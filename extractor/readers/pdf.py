@@ -8,6 +8,7 @@ their values pushed elsewhere, and only to re-pair those cells.
 
 from __future__ import annotations
 
+import itertools
 
 from models import ErrorKind
 
@@ -112,7 +113,7 @@ def page_text(textpage) -> str:
         return text.replace("\r\n", "\n")
     right_edge = max(line[2] for line in lines)
     out = [lines[0][0]]
-    for previous, line in zip(lines, lines[1:]):
+    for previous, line in itertools.pairwise(lines):
         _, left, right, bottom, height, _ = previous
         drop = bottom - line[3]
         if drop > _PARAGRAPH_GAP * max(height, line[4]):
@@ -146,7 +147,7 @@ def _starts_anew(line: str) -> bool:
         return True
     profile = load_profile()
     match = profile.line_start.match(line)
-    if match and match.end() >= len(line.rstrip()):
+    if match is not None and match.end() >= len(line.rstrip()):
         return True
     return bool(profile.bare_start and profile.bare_start.match(line))
 
@@ -160,7 +161,7 @@ def _has_stacked_labels(page: str) -> bool:
         if not line.strip():
             continue
         match = profile.line_start.match(line)
-        bare = bool(match) and match.end() >= len(line.rstrip()) and ":" in match.group("sep")
+        bare = match is not None and match.end() >= len(line.rstrip()) and ":" in match.group("sep")
         if bare and previous_bare:
             return True
         previous_bare = bare
@@ -213,8 +214,8 @@ def _label_value_rows(page) -> list[tuple[list[str], list[str]]]:
     rows = []
     for table in page.extract_tables():
         for row in table:
-            cells = [normalise_text(c or "").strip() for c in row]
-            cells = [[line.strip() for line in c.split("\n") if line.strip()] for c in cells if c]
+            texts = [normalise_text(c or "").strip() for c in row]
+            cells = [[line.strip() for line in c.split("\n") if line.strip()] for c in texts if c]
             if len(cells) >= 2 and cells[0][-1].endswith(":") and len(" ".join(cells[0])) <= 60:
                 rows.append((cells[0], [line for cell in cells[1:] for line in cell]))
     return rows
