@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Protocol
 
 # Superscript and footnote marks councils' templates scatter through headings ("RECORD ⁱ");
 # removed before NFKC, which would otherwise turn them into ordinary letters and digits.
@@ -87,6 +88,14 @@ class Document:
 
     def page_at(self, offset: int) -> int:
         return bisect.bisect_right(self.page_starts, offset)
+
+
+class LabelHints(Protocol):
+    """What a reader may ask about labels (the run's profile implements it; readers never load one)."""
+
+    def is_standalone_label(self, line: str, *, separator_required: bool = False) -> bool: ...
+
+    def starts_run_in_label(self, line: str) -> bool: ...
 
 
 _DIGITS = re.compile(r"\d+")

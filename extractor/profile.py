@@ -128,6 +128,18 @@ class Profile:
         pattern = self.phrases.get(key)
         return next((m for m in pattern.finditer(text) if accept(m)), None) if pattern else None
 
+    # LabelHints (extractor/document.py): what a reader may ask about labels, without loading a profile
+    def is_standalone_label(self, line: str, *, separator_required: bool = False) -> bool:
+        """The line is a known label and nothing else ("Reason for the Decision", "Decision Maker:")."""
+        match = self.line_start.match(line)
+        if match is None or match.end() < len(line.rstrip()):
+            return False
+        return not separator_required or ":" in match.group("sep")
+
+    def starts_run_in_label(self, line: str) -> bool:
+        """The line opens with a label run into its value without a separator ("Signed J Anderson")."""
+        return bool(self.bare_start and self.bare_start.match(line))
+
     def specs_for(self, label_text: str) -> list[FieldSpec]:
         return self.labels.get(label_key(label_text), [])
 
