@@ -2,36 +2,9 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from conftest import RECORD
 
 from extractor.cli import cli
-
-RECORD = """Decision details
-
-Resurfacing of Mill Lane Car Park
-
-Decision Maker: Cabinet Member for Environment and Transport
-
-Is Key decision?: No
-
-Decision:
-
-To approve the resurfacing of Mill Lane car park at a cost of £84,000.
-
-Alternative options considered and rejected:
-
-Patch repairs only. Rejected because the surface has failed across the whole site.
-
-Publication date: 04/03/2024
-
-Date of decision: 01/03/2024
-"""
-
-
-@pytest.fixture
-def record_file(tmp_path):
-    path = tmp_path / "mill lane.txt"
-    path.write_text(RECORD, encoding="utf-8")
-    return path
 
 
 def run(*args):

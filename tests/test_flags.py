@@ -1,7 +1,6 @@
 import pytest
 
 from extractor.fields.flags import parse_yes_no
-from extractor.pipeline import Extractor
 
 
 @pytest.mark.parametrize(
@@ -14,11 +13,6 @@ from extractor.pipeline import Extractor
 )
 def test_parse_yes_no(text, expected):
     assert parse_yes_no(text) is expected
-
-
-@pytest.fixture(scope="module")
-def extractor():
-    return Extractor.create(model="blank")
 
 
 @pytest.mark.parametrize(

