@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install install-test run test lint eval bench clean
+.PHONY: install install-test run test lint docs eval bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ run: install
 
 test: install-test
 	$(BIN)/python -m pytest
+
+docs: install-test
+	$(BIN)/python tests/test_docs.py
 
 eval: install
 	$(BIN)/odr eval ../shared/corpus

@@ -35,6 +35,7 @@ re-run with --resume).
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import glob
 import hashlib
 import json
@@ -44,7 +45,8 @@ import signal
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from pathlib import Path
@@ -105,6 +107,142 @@ def expand_inputs(inputs: Iterable[str | os.PathLike], *, extensions: Iterable[s
             for match in files:
                 add(match, walked=True)
     return result
+
+
+# --------------------------------------------------------------------------------------------------
+# what OUT holds, and the journal
+
+
+@dataclass
+class Keys:
+    """What OUT already accounts for."""
+
+    sha256: dict[str, str | None] = field(default_factory=dict)  # content -> path of its record or error
+    unhashed_paths: set[str] = field(default_factory=set)        # error entries without a readable file
+    paths: set[str] = field(default_factory=set)                 # every path with an entry of any kind
+
+    def add(self, key: writers.EntryKey) -> None:
+        if key.path is not None:
+            self.paths.add(key.path)
+        if key.status == "duplicate":
+            return
+        if key.sha256:
+            self.sha256.setdefault(key.sha256, key.path)
+        elif key.path is not None:
+            self.unhashed_paths.add(key.path)
+
+    def has(self, key: writers.EntryKey) -> bool:
+        """Is this entry already here? A record or error by its content, anything else by its path."""
+        return key.sha256 in self.sha256 if key.sha256 and key.status != "duplicate" else key.path in self.paths
+
+
+class Journal:
+    """Results as they arrive, one JSON line each, beside OUT (`.OUT.journal`), and the lock that keeps
+    a second batch off the same OUT (`.OUT.lock`)."""
+
+    def __init__(self, out: Path):
+        self.path = out.with_name(f".{out.name}.journal")
+        self.lock_path = out.with_name(f".{out.name}.lock")
+        self._handle: TextIO | None = None
+        self._lock: TextIO | None = None
+
+    def lock(self) -> None:
+        with self._reporting(self.lock_path):
+            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+            lock = open(self.lock_path, "a")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            lock.close()
+            raise writers.OutputError(f"another odr batch is writing {self.lock_path.name[1:-5]}") from None
+        self._lock = lock
+
+    def unlock(self) -> None:
+        if self._lock is not None:
+            self.lock_path.unlink(missing_ok=True)
+            self._lock.close()
+            self._lock = None
+
+    @staticmethod
+    @contextlib.contextmanager
+    def _reporting(path: Path) -> Iterator[None]:
+        """A full disk, a read-only folder, no permission: one OutputError line, not a traceback."""
+        try:
+            yield
+        except OSError as exc:
+            raise writers.OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+    def open(self) -> None:
+        """A new, empty journal (one left by a killed run has been folded into OUT or discarded)."""
+        with self._reporting(self.path):
+            self._handle = open(self.path, "w", encoding="utf-8")
+
+    def write(self, line: str) -> None:
+        """One entry in its JSON Lines form."""
+        assert self._handle is not None, "Journal.open() first"
+        with self._reporting(self.path):
+            self._handle.write(line + "\n")
+            self._handle.flush()
+
+    def close(self) -> None:
+        if self._handle is not None:
+            handle, self._handle = self._handle, None
+            with contextlib.suppress(OSError):  # a failed flush was reported by write()
+                handle.close()
+
+    def after_failure(self) -> str:
+        """OUT could not be written: keep the journal when it holds results (they are the work done;
+        --resume folds them in once the disk has room) and say so; otherwise remove it."""
+        with contextlib.suppress(OSError):
+            if any(True for _ in self.entries()):
+                return f"; the results so far are kept in {self.path.name} for --resume"
+            self.discard()
+        return ""
+
+    def discard(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+    def entries(self) -> Iterator[dict]:
+        """Every complete entry; a torn last line (a killed run) is skipped."""
+        if not self.path.exists():
+            return
+        with open(self.path, encoding="utf-8") as handle:
+            for line in handle:
+                try:
+                    entry = json.loads(line)
+                except ValueError:
+                    continue
+                if isinstance(entry, dict):
+                    yield entry
+
+
+def _finalize(sink: writers.Sink, journal: Journal, *, carry_over: bool, drop_unhashed: AbstractSet[str] = frozenset()) -> None:
+    """OUT := (OUT's entries, when carried over, less the unhashed errors to retry) + the journal's
+    entries not already in it. Idempotent: a journal left behind by a run killed between the rename
+    and its removal adds nothing twice."""
+    old = Keys()
+
+    def keep(key: writers.EntryKey) -> bool:
+        if not key.sha256 and key.status != "duplicate" and key.path in drop_unhashed:
+            return False
+        old.add(key)
+        return True
+
+    def new_entries() -> Iterator[dict]:
+        for entry in journal.entries():
+            key = writers.key_of(entry)
+            if not old.has(key):
+                old.add(key)
+                yield entry
+
+    sink.write(new_entries(), keep=keep if carry_over else None)
+
+
+def _existing_keys(sink: writers.Sink) -> Keys:
+    keys = Keys()
+    for key in sink.entry_keys():
+        keys.add(key)
+    return keys
 
 
 # --------------------------------------------------------------------------------------------------
@@ -314,16 +452,16 @@ def run_batch(
     `factory` builds a worker's extractor (anything with extract_file/extract_bytes);
     `stop_after` (a test hook) behaves like Ctrl-C once that many results are in."""
     started = time.monotonic()
-    writer = writers.for_path(output)
-    journal = writers.Journal(writer.path)
+    sink = writers.sink_for(output)
+    journal = Journal(sink.path)
     journal.lock()
-    summary = Summary(output=str(writer.path))
+    summary = Summary(output=str(sink.path))
     try:
         if resume and journal.path.exists():  # left by a killed run: into OUT first, OUT alone is the state
-            writer.finalize(journal, carry_over=True)
+            _finalize(sink, journal, carry_over=True)
         journal.discard()
-        existing = writer.existing_keys() if resume else writers.Keys()
-        paths = expand_inputs(inputs, extensions=extensions, exclude=(writer.path, journal.path))
+        existing = _existing_keys(sink) if resume else Keys()
+        paths = expand_inputs(inputs, extensions=extensions, exclude=(sink.path, journal.path))
         summary.inputs = len(paths)
         # Inputs that failed earlier without a readable file (no sha256) are tried again; their old
         # entries are dropped when OUT is rebuilt so that nothing is written twice.
@@ -351,8 +489,10 @@ def run_batch(
             bar.close()
             try:
                 journal.close()
-                writer.finalize(journal, carry_over=resume, drop_unhashed=retry)
+                _finalize(sink, journal, carry_over=resume, drop_unhashed=retry)
                 journal.discard()
+            except writers.OutputError as exc:
+                raise writers.OutputError(f"{exc}{journal.after_failure()}") from None
             finally:
                 for sig, handler in previous.items():
                     signal.signal(sig, handler)

@@ -17,9 +17,9 @@ from .batch import DEFAULT_TIMEOUT
 from .errors import ExtractionFailure
 from .evaluate import evaluate, mismatch_lines
 from .limits import time_limit
-from .output import atomic_writer
 from .pipeline import Extractor
 from .readers import ReadOptions
+from .writers import SINKS, OutputError, SinkOptions, sink_for
 
 _MB = 1024 * 1024
 
@@ -54,9 +54,12 @@ def make_extractor(profiles, model, **limits) -> Extractor:
         raise click.ClickException(f"{failure.path or ', '.join(profiles)}: {failure.message}") from None
 
 
+def record_entry(record: DecisionRecord, *, evidence: bool) -> dict:
+    return record.model_dump(mode="json", exclude=None if evidence else {"evidence"})
+
+
 def record_json(record: DecisionRecord, *, evidence: bool, pretty: bool) -> str:
-    exclude = None if evidence else {"evidence"}
-    return json.dumps(record.model_dump(mode="json", exclude=exclude), ensure_ascii=False, indent=2 if pretty else None)
+    return json.dumps(record_entry(record, evidence=evidence), ensure_ascii=False, indent=2 if pretty else None)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -70,7 +73,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help=f"Write here instead of stdout: {', '.join(SINKS)} (SQLite); the suffix picks the format.")
 @click.option("--pretty", is_flag=True, help="Indent the JSON.")
 @click.option("--no-evidence", is_flag=True, help="Leave out where each field was found.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
@@ -82,9 +86,13 @@ def extract(ctx, files, output, pretty, no_evidence, timeout, **reading) -> None
 
     A file that cannot be read gets one line on stderr and the exit status is 1; --debug (before
     the command: odr --debug extract ...) adds the traceback."""
+    try:
+        sink = sink_for(output, SinkOptions(pretty=pretty)) if output else None
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from None
     extractor = make_extractor(**reading)
     debug = ctx.obj["debug"]
-    lines, failed = [], 0
+    entries, failed = [], 0
     for path in files:
         try:
             with time_limit(timeout, hard_stop=_hard_stop(path, timeout, files)):
@@ -98,18 +106,16 @@ def extract(ctx, files, output, pretty, no_evidence, timeout, **reading) -> None
                 click.echo("".join(traceback.format_exception(exc)).rstrip(), err=True)
             click.echo(f"odr: {failure.one_line()}", err=True)
             continue
-        line = record_json(record, evidence=not no_evidence, pretty=pretty and len(files) == 1)
-        if output:
-            lines.append(line)
+        if sink:
+            entries.append(record_entry(record, evidence=not no_evidence))
         else:  # streamed, so what is done is out even if a later file has to be abandoned
-            sys.stdout.write(line + "\n")
+            sys.stdout.write(record_json(record, evidence=not no_evidence, pretty=pretty and len(files) == 1) + "\n")
             sys.stdout.flush()
-    if output:
+    if sink:
         try:
-            with atomic_writer(output) as handle:
-                handle.write("\n".join(lines) + ("\n" if lines else ""))
-        except OSError as exc:
-            raise click.ClickException(f"{output}: cannot write ({exc.strerror or exc})") from None
+            sink.write(entries)
+        except OutputError as exc:
+            raise click.ClickException(str(exc)) from None
     sys.exit(1 if failed else 0)
 
 
@@ -132,7 +138,7 @@ def _hard_stop(path, timeout: float, files) -> Callable[[], None]:
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="OUT: .jsonl, .csv or .db (SQLite for Datasette); the suffix picks the format.")
+              help=f"OUT: {', '.join(SINKS)} (.db: SQLite for Datasette); the suffix picks the format.")
 @click.option("-j", "--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes [default: all cores].")
 @click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
@@ -149,7 +155,6 @@ def batch(inputs, output, workers, timeout, resume, extensions, no_evidence, pro
     Every input ends as one record or one error entry. Exit status: 0 when all became records,
     1 when some became error entries, 130 when interrupted (OUT holds what was done: --resume)."""
     from .batch import ExtractorSpec, run_batch
-    from .writers import OutputError
 
     make_extractor(**reading)  # check profiles and options here, before any worker starts
     spec = ExtractorSpec(tuple(reading["profiles"]), reading["model"], reading_options(**reading))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 from collections.abc import Iterator
@@ -12,7 +13,8 @@ from typing import IO
 
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path beside `target`; on success it replaces `target`, on error it is removed."""
+    """Yield a temporary path beside `target`; on success it replaces `target`. On error it is removed,
+    with any file a writer made beside it under its name (SQLite's `-journal`, `-wal`, `-shm`)."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -22,7 +24,8 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
         yield temporary
         os.replace(temporary, target)
     finally:
-        temporary.unlink(missing_ok=True)
+        for leftover in (temporary, *temporary.parent.glob(glob.escape(temporary.name) + "*")):
+            leftover.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager

@@ -1,25 +1,22 @@
-"""Batch output: JSON Lines, CSV and SQLite, chosen by OUT's suffix, always written whole.
+"""Output sinks: one small class per format, picked by OUT's suffix, each writing OUT whole.
 
-A batch appends each result to a journal beside OUT as it arrives (`.OUT.journal`, one JSON line
-each, in the JSONL form below). `finalize` then builds the new OUT in a temporary file from the
-entries already in OUT (when resuming) and the journal, and renames it into place. A reader of OUT
-never sees half a file; a batch killed outright leaves the old OUT plus a journal that `--resume`
-picks up.
+An *entry* is what odr writes for one input, in its JSON Lines form: a record (a DecisionRecord as
+`odr extract` prints it), `{"error": {path, sha256, kind, message}}` for an input that could not be
+read, or `{"duplicate": {path, sha256, same_as}}` for an input whose bytes another input already
+has an entry for. A sink knows two things only: how to write entries (`write`) and how to read
+back the keys of the entries it holds (`entry_keys`). What to write and what to keep (the journal,
+`--resume`, duplicates) is batch.py's business.
 
-One entry per input path
-------------------------
-OUT is keyed by content (sha256): a record or an error is written once per content. An input whose
-bytes equal those of an input that already has an entry (in this run or, with `--resume`, an
-earlier one) becomes a *duplicate entry* instead: its path, its sha256 and `same_as`, the path of the
-input whose record or error it shares. Every input path therefore has exactly one entry: a record,
-an error or a duplicate.
+`write(entries, keep=...)` builds the new OUT in a temporary file beside it and renames it into place:
+the entries of the current OUT for which `keep(key)` is true (all of them are offered before the
+first new entry is drawn), then `entries`. A failure (a full disk, a read-only folder) is one
+`OutputError` line; the previous OUT stays as it was and no temporary file is left behind.
 
-Formats
--------
-* `.jsonl`: one object a line. A record is a DecisionRecord as `odr extract` prints it; an input that
-  failed is `{"error": {<ExtractionError>}}` (path, sha256, kind, message); a duplicate is
-  `{"duplicate": {"path": ..., "sha256": ..., "same_as": ...}}`.
-* `.csv`: one row an input, for spreadsheets. `status` is `record`, `error` or `duplicate`; nested fields are
+Formats (`SINKS`)
+-----------------
+* `.json`: one entry as one object, several as an array (`--pretty` indents).
+* `.jsonl`: one entry a line.
+* `.csv`: one row an entry, for spreadsheets. `status` is `record`, `error` or `duplicate`; nested fields are
   flattened (`decision_maker_name`, `exempt_information_basis`, ...); lists are joined with " | "
   (`dates` as "kind value (label as printed)"); `rejected_options_count` keeps the difference
   between "no such section" (empty) and "none" (0); errors fill `error_kind` and `error_message`,
@@ -29,80 +26,62 @@ Formats
   to decisions), `errors` (path, sha256, kind, message), `duplicates` (primary key path; sha256,
   same_as, and `decision_sha256`, a foreign key to decisions set when the shared entry is a record,
   empty when it is an error), and full-text search (`decisions_fts`) on subject and decision.
+  Column types come from the record model (models/record.py).
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
-import fcntl
+import datetime as dt
+import enum
 import json
 import os
 import shutil
+import sqlite3
 import types
 import typing
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple, Protocol
 
 from pydantic import BaseModel
 
-from models import DecisionRecord
+from models import DecisionRecord, SourceInfo
 
 from .output import atomic_path
 
-SUFFIXES = (".jsonl", ".csv", ".db")
 JOINER = " | "
 
 
 class OutputError(Exception):
-    """OUT cannot be used: unknown suffix, locked by another batch, or not something odr wrote."""
+    """OUT cannot be used or written: unknown suffix, not something odr wrote, a full disk, no permission."""
 
 
-@dataclass
-class Keys:
-    """What OUT already accounts for."""
+class EntryKey(NamedTuple):
+    """What identifies an entry: its status (`record`, `error`, `duplicate`), path, sha256 and, for a
+    duplicate, the path whose entry it shares."""
 
-    sha256: dict[str, str | None] = field(default_factory=dict)  # content -> path of its record or error
-    unhashed_paths: set[str] = field(default_factory=set)        # error entries without a readable file
-    paths: set[str] = field(default_factory=set)                 # every path with an entry of any kind
-
-    def add(self, entry: dict) -> None:
-        sha, path = entry_key(entry)
-        if path is not None:
-            self.paths.add(path)
-        if is_duplicate(entry):
-            return
-        if sha:
-            self.sha256.setdefault(sha, path)
-        elif path is not None:
-            self.unhashed_paths.add(path)
-
-    def has(self, entry: dict) -> bool:
-        """Is this entry already here? A record or error by its content, anything else by its path."""
-        sha, path = entry_key(entry)
-        return sha in self.sha256 if sha and not is_duplicate(entry) else path in self.paths
+    status: str
+    path: str | None
+    sha256: str | None
+    same_as: str | None = None
 
 
-def keys_of(entries: Iterable[dict]) -> Keys:
-    keys = Keys()
-    for entry in entries:
-        keys.add(entry)
-    return keys
+Keep = Callable[[EntryKey], bool]
 
 
-def entry_key(entry: dict) -> tuple[str | None, str | None]:
-    """(sha256, path) of a JSONL-form entry: a record, {"error": {...}} or {"duplicate": {...}}."""
-    inner = entry.get("error") or entry.get("duplicate") or entry.get("source") or {}
-    return inner.get("sha256"), inner.get("path")
-
-
-def is_error(entry: dict) -> bool:
-    return "error" in entry
-
-
-def is_duplicate(entry: dict) -> bool:
-    return "duplicate" in entry
+def key_of(entry: dict) -> EntryKey:
+    """The key of an entry in its JSON Lines form."""
+    if "error" in entry:
+        error = entry["error"]
+        return EntryKey("error", error.get("path"), error.get("sha256"))
+    if "duplicate" in entry:
+        duplicate = entry["duplicate"]
+        return EntryKey("duplicate", duplicate.get("path"), duplicate.get("sha256"), duplicate.get("same_as"))
+    source = entry.get("source") or {}
+    return EntryKey("record", source.get("path"), source.get("sha256"))
 
 
 def duplicate_entry(path: str | None, sha256: str | None, same_as: str | None) -> dict:
@@ -110,94 +89,40 @@ def duplicate_entry(path: str | None, sha256: str | None, same_as: str | None) -
     return {"duplicate": {"path": path, "sha256": sha256, "same_as": same_as}}
 
 
-# --------------------------------------------------------------------------------------------------
-# the journal
+@dataclass(frozen=True)
+class SinkOptions:
+    pretty: bool = False  # .json: indent
 
 
-class Journal:
-    def __init__(self, out: Path):
-        self.path = out.with_name(f".{out.name}.journal")
-        self.lock_path = out.with_name(f".{out.name}.lock")
-        self._handle: typing.TextIO | None = None
-        self._lock: typing.TextIO | None = None
+class Sink(Protocol):
+    """One output format."""
 
-    def lock(self) -> None:
-        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-        lock = open(self.lock_path, "a")
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            lock.close()
-            raise OutputError(f"another odr batch is writing {self.lock_path.name[1:-5]}") from None
-        self._lock = lock
+    path: Path
 
-    def unlock(self) -> None:
-        if self._lock is not None:
-            self.lock_path.unlink(missing_ok=True)
-            self._lock.close()
-            self._lock = None
+    def entry_keys(self) -> Iterator[EntryKey]:
+        """The keys of the entries OUT holds (none when it does not exist); OutputError when OUT is
+        not something this sink wrote."""
+        ...
 
-    def open(self) -> None:
-        """A new, empty journal (one left by a killed run has been folded into OUT or discarded)."""
-        self._handle = open(self.path, "w", encoding="utf-8")
-
-    def write(self, line: str) -> None:
-        """One entry in its JSONL form: a record, {"error": {...}} or {"duplicate": {...}}."""
-        assert self._handle is not None, "Journal.open() first"
-        self._handle.write(line + "\n")
-        self._handle.flush()
-
-    def close(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
-
-    def discard(self) -> None:
-        self.path.unlink(missing_ok=True)
-
-    def lines(self) -> Iterator[tuple[str, dict]]:
-        """(raw line, entry) for every complete line; a torn last line (a killed run) is skipped."""
-        if not self.path.exists():
-            return
-        with open(self.path, encoding="utf-8") as handle:
-            for line in handle:
-                line = line.rstrip("\n")
-                try:
-                    entry = json.loads(line)
-                except ValueError:
-                    continue
-                if isinstance(entry, dict):
-                    yield line, entry
+    def write(self, entries: Iterable[dict], *, keep: Keep | None = None) -> None:
+        """Replace OUT, atomically, with its entries that `keep` accepts (none when `keep` is None)
+        followed by `entries`."""
+        ...
 
 
-def _new_entries(journal: Journal, old: Keys) -> Iterator[tuple[str, dict]]:
-    """Journal entries not already in OUT, each added to `old` as it is yielded (finalize is
-    idempotent: a journal left behind by a run killed between the rename and its removal adds
-    nothing twice)."""
-    for line, entry in journal.lines():
-        if not old.has(entry):
-            old.add(entry)
-            yield line, entry
+# -- shared plumbing --------------------------------------------------------------------------------
 
 
-# --------------------------------------------------------------------------------------------------
-# writers
-
-
-class Writer:
-    suffix = ""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def existing_keys(self) -> Keys:
-        return keys_of(self.read_entries()) if self.path.exists() else Keys()
-
-    def read_entries(self) -> Iterator[dict]:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def finalize(self, journal: Journal, *, carry_over: bool, drop_unhashed: typing.AbstractSet[str] = frozenset()) -> None:
-        raise NotImplementedError
+@contextlib.contextmanager
+def _writing(path: Path) -> Iterator[Path]:
+    """A temporary path that replaces `path` on success; any OS or SQLite failure is one OutputError."""
+    try:
+        with atomic_path(path) as temporary:
+            yield temporary
+            _readable(temporary)
+    except (OSError, sqlite3.OperationalError) as exc:  # sqlite3: "database or disk is full", ...
+        unchanged = "; the previous file is unchanged" if path.exists() else ""
+        raise OutputError(f"{path}: cannot write ({getattr(exc, 'strerror', None) or exc}){unchanged}") from None
 
 
 def _readable(path: Path) -> None:
@@ -207,50 +132,109 @@ def _readable(path: Path) -> None:
     os.chmod(path, 0o666 & ~umask)
 
 
-def _dropped(sha: str | None, path: str | None, drop_unhashed) -> bool:
-    return not sha and path in drop_unhashed
+def _synced(handle) -> None:
+    handle.flush()
+    os.fsync(handle.fileno())
 
 
-class JsonlWriter(Writer):
+def _not_ours(path: Path, why: str) -> OutputError:
+    return OutputError(f"{path}: {why}; not an odr output (choose another OUT, or move this file away)")
+
+
+def _entry_dict(entry: object, path: Path, where: str) -> dict:
+    if not isinstance(entry, dict) or not {"error", "duplicate", "source"} & entry.keys():
+        raise _not_ours(path, f"{where} is not an odr record, error or duplicate entry")
+    return entry
+
+
+def _unreadable(path: Path, exc: Exception) -> OutputError:
+    if isinstance(exc, UnicodeDecodeError):
+        return _not_ours(path, "not UTF-8 text")
+    return OutputError(f"{path}: cannot read ({getattr(exc, 'strerror', None) or exc})")
+
+
+# -- JSON and JSON Lines ----------------------------------------------------------------------------
+
+
+def _json_line(entry: dict) -> str:
+    return json.dumps(entry, ensure_ascii=False)
+
+
+class JsonlSink:
     suffix = ".jsonl"
 
-    def _old_lines(self) -> Iterator[tuple[str, dict]]:
-        with open(self.path, encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
-                line = line.rstrip("\n")
-                if not line.strip():
-                    continue
-                try:
-                    entry = json.loads(line)
-                except ValueError:
-                    raise OutputError(f"{self.path}: line {number} is not JSON; not an odr batch output") from None
-                if not isinstance(entry, dict) or not {"error", "duplicate", "source"} & entry.keys():
-                    raise OutputError(f"{self.path}: line {number} is not an odr record, error or duplicate entry")
-                yield line, entry
+    def __init__(self, path: Path, options: SinkOptions = SinkOptions()):
+        self.path = path
 
-    def read_entries(self) -> Iterator[dict]:
-        for _, entry in self._old_lines():
-            yield entry
+    def _old(self) -> Iterator[tuple[str, dict]]:
+        if not self.path.exists():
+            return
+        try:
+            with open(self.path, encoding="utf-8") as handle:
+                for number, line in enumerate(handle, 1):
+                    line = line.rstrip("\n")
+                    if not line.strip():
+                        continue
+                    try:
+                        entry = json.loads(line)
+                    except ValueError:
+                        raise _not_ours(self.path, f"line {number} is not JSON") from None
+                    yield line, _entry_dict(entry, self.path, f"line {number}")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise _unreadable(self.path, exc) from None
 
-    def finalize(self, journal, *, carry_over, drop_unhashed=frozenset()):
-        old = Keys()
-        with atomic_path(self.path) as temporary:
-            with open(temporary, "w", encoding="utf-8") as out:
-                if carry_over and self.path.exists():
-                    for line, entry in self._old_lines():
-                        sha, path = entry_key(entry)
-                        if _dropped(sha, path, drop_unhashed):
-                            continue
-                        old.add(entry)
+    def entry_keys(self) -> Iterator[EntryKey]:
+        for _, entry in self._old():
+            yield key_of(entry)
+
+    def write(self, entries, *, keep=None):
+        with _writing(self.path) as temporary, open(temporary, "w", encoding="utf-8") as out:
+            if keep is not None:
+                for line, entry in self._old():
+                    if keep(key_of(entry)):
                         out.write(line + "\n")
-                for line, _ in _new_entries(journal, old):
-                    out.write(line + "\n")
-                out.flush()
-                os.fsync(out.fileno())
-            _readable(temporary)
+            for entry in entries:
+                out.write(_json_line(entry) + "\n")
+            _synced(out)
 
 
-# -- flattening, shared by CSV and SQLite -----------------------------------------------------------
+class JsonSink:
+    suffix = ".json"
+
+    def __init__(self, path: Path, options: SinkOptions = SinkOptions()):
+        self.path = path
+        self.indent = 2 if options.pretty else None
+
+    def _old(self) -> list[dict]:
+        if not self.path.exists():
+            return []
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except ValueError:
+            raise _not_ours(self.path, "not JSON") from None
+        except OSError as exc:
+            raise _unreadable(self.path, exc) from None
+        items = data if isinstance(data, list) else [data]
+        return [_entry_dict(item, self.path, f"item {number}") for number, item in enumerate(items, 1)]
+
+    def entry_keys(self) -> Iterator[EntryKey]:
+        for entry in self._old():
+            yield key_of(entry)
+
+    def write(self, entries, *, keep=None):
+        kept = [entry for entry in self._old() if keep(key_of(entry))] if keep is not None else []
+        items = kept + list(entries)
+        data: object = items[0] if len(items) == 1 else items
+        with _writing(self.path) as temporary, open(temporary, "w", encoding="utf-8") as out:
+            out.write(json.dumps(data, ensure_ascii=False, indent=self.indent) + "\n")
+            _synced(out)
+
+
+# -- flat rows from the model, shared by CSV and SQLite ---------------------------------------------
+
+# Parts of a record that are not flat columns: `source` gives sha256, path and source_* columns;
+# lists of models become their own SQLite tables; evidence and warnings are JSON in SQLite.
+_SPECIAL = ("source", "evidence", "schema_version")
 
 
 def _unwrap(annotation):
@@ -262,25 +246,49 @@ def _unwrap(annotation):
     return annotation
 
 
-def _record_columns() -> list[str]:
-    columns = []
+def _is_model(kind) -> bool:
+    return isinstance(kind, type) and issubclass(kind, BaseModel)
+
+
+def _column_type(kind) -> type:
+    """The SQLite (sqlite-utils) type of a scalar field: bool and int are INTEGER, float FLOAT, the rest TEXT."""
+    if isinstance(kind, type):
+        if issubclass(kind, bool | int):
+            return int
+        if issubclass(kind, float):
+            return float
+        if issubclass(kind, str | enum.Enum | dt.date):
+            return str
+    return str  # lists and dicts are stored as JSON text
+
+
+def record_columns() -> dict[str, type]:
+    """Flat column -> type for every field of DecisionRecord but source/evidence/schema_version:
+    nested models as name_sub, lists as they are (joined in CSV, a table or JSON in SQLite)."""
+    columns: dict[str, type] = {}
     for name, info in DecisionRecord.model_fields.items():
-        if name in ("source", "evidence", "schema_version"):
+        if name in _SPECIAL:
             continue
         kind = _unwrap(info.annotation)
-        if isinstance(kind, type) and issubclass(kind, BaseModel):
-            columns += [f"{name}_{sub}" for sub in kind.model_fields]
+        if _is_model(kind):
+            for sub, sub_info in kind.model_fields.items():
+                columns[f"{name}_{sub}"] = _column_type(_unwrap(sub_info.annotation))
         else:
-            columns.append(name)
+            columns[name] = _column_type(kind)
         if name == "rejected_options":
-            columns.append("rejected_options_count")
+            columns["rejected_options_count"] = int
     return columns
 
 
-RECORD_COLUMNS = _record_columns()
-CSV_COLUMNS = (["status", "sha256", "path"] + RECORD_COLUMNS
-               + ["source_format", "source_pages", "source_reader", "schema_version", "error_kind", "error_message",
-                  "same_as"])
+def source_columns() -> dict[str, type]:
+    """source_* columns from SourceInfo (path and sha256 are columns of their own)."""
+    return {f"source_{name}": _column_type(_unwrap(info.annotation))
+            for name, info in SourceInfo.model_fields.items() if name not in ("path", "sha256")}
+
+
+RECORD_COLUMNS = record_columns()
+CSV_COLUMNS = (["status", "sha256", "path", *RECORD_COLUMNS, *source_columns(), "schema_version",
+                "error_kind", "error_message", "same_as"])
 
 
 def _date_text(item: dict) -> str:
@@ -288,20 +296,20 @@ def _date_text(item: dict) -> str:
 
 
 def flatten(entry: dict, *, join_lists: bool = True) -> dict:
-    """One flat row (column -> scalar) for a JSONL-form entry."""
-    if is_error(entry):
+    """One flat row (column -> scalar) for an entry."""
+    if "error" in entry:
         error = entry["error"]
         return {"status": "error", "sha256": error.get("sha256"), "path": error.get("path"),
                 "schema_version": error.get("schema_version"), "error_kind": error.get("kind"),
                 "error_message": error.get("message")}
-    if is_duplicate(entry):
+    if "duplicate" in entry:
         return {"status": "duplicate", **entry["duplicate"]}
     source = entry.get("source") or {}
     row = {"status": "record", "sha256": source.get("sha256"), "path": source.get("path"),
-           "source_format": source.get("format"), "source_pages": source.get("pages"),
-           "source_reader": source.get("reader"), "schema_version": entry.get("schema_version")}
+           "schema_version": entry.get("schema_version")}
+    row.update({f"source_{k}": v for k, v in source.items() if k not in ("path", "sha256")})
     for name, value in entry.items():
-        if name in ("source", "evidence", "schema_version"):
+        if name in _SPECIAL:
             continue
         if isinstance(value, dict):
             for sub, subvalue in value.items():
@@ -318,6 +326,9 @@ def flatten(entry: dict, *, join_lists: bool = True) -> dict:
     return row
 
 
+# -- CSV --------------------------------------------------------------------------------------------
+
+
 def _csv_cell(value) -> str:
     if value is None:
         return ""
@@ -326,50 +337,56 @@ def _csv_cell(value) -> str:
     return str(value)
 
 
-def _row_entry(row: dict) -> dict:
-    """A CSV row -> the key fields of its entry in JSONL form."""
-    sha, path = row.get("sha256") or None, row.get("path")
-    if row.get("status") == "duplicate":
-        return duplicate_entry(path, sha, row.get("same_as") or None)
-    return {"error" if row.get("status") == "error" else "source": {"sha256": sha, "path": path}}
+def _row_key(row: dict) -> EntryKey:
+    status = row.get("status") or "record"
+    return EntryKey(status, row.get("path"), row.get("sha256") or None,
+                    (row.get("same_as") or None) if status == "duplicate" else None)
 
 
-class CsvWriter(Writer):
+class CsvSink:
     suffix = ".csv"
 
-    def _old_rows(self) -> Iterator[dict]:
-        with open(self.path, encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle)
-            if not reader.fieldnames or not {"status", "sha256", "path"} <= set(reader.fieldnames):
-                raise OutputError(f"{self.path}: not an odr batch CSV (no status, sha256, path columns)")
-            yield from reader
+    def __init__(self, path: Path, options: SinkOptions = SinkOptions()):
+        self.path = path
 
-    def read_entries(self) -> Iterator[dict]:
-        for row in self._old_rows():
-            yield _row_entry(row)
+    def _old(self) -> Iterator[dict]:
+        if not self.path.exists():
+            return
+        try:
+            with open(self.path, encoding="utf-8", newline="") as handle:
+                reader = csv.DictReader(handle)
+                if not reader.fieldnames or not {"status", "sha256", "path"} <= set(reader.fieldnames):
+                    raise _not_ours(self.path, "no status, sha256, path columns")
+                yield from reader
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            raise _unreadable(self.path, exc) from None
 
-    def finalize(self, journal, *, carry_over, drop_unhashed=frozenset()):
-        old = Keys()
-        with atomic_path(self.path) as temporary:
-            with open(temporary, "w", encoding="utf-8", newline="") as out:
-                writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
-                writer.writeheader()
-                if carry_over and self.path.exists():
-                    for row in self._old_rows():
-                        entry = _row_entry(row)
-                        if _dropped(*entry_key(entry), drop_unhashed):
-                            continue
-                        old.add(entry)
+    def entry_keys(self) -> Iterator[EntryKey]:
+        for row in self._old():
+            yield _row_key(row)
+
+    def write(self, entries, *, keep=None):
+        with _writing(self.path) as temporary, open(temporary, "w", encoding="utf-8", newline="") as out:
+            writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+            writer.writeheader()
+            if keep is not None:
+                for row in self._old():
+                    if keep(_row_key(row)):
                         writer.writerow({k: (v if v is not None else "") for k, v in row.items() if k})
-                for _, entry in _new_entries(journal, old):
-                    writer.writerow({k: _csv_cell(v) for k, v in flatten(entry).items()})
-                out.flush()
-                os.fsync(out.fileno())
-            _readable(temporary)
+            for entry in entries:
+                writer.writerow({k: _csv_cell(v) for k, v in flatten(entry).items()})
+            _synced(out)
 
 
-class SqliteWriter(Writer):
+# -- SQLite -----------------------------------------------------------------------------------------
+
+
+class SqliteSink:
     suffix = ".db"
+    CHUNK = 500  # entries per insert
+
+    def __init__(self, path: Path, options: SinkOptions = SinkOptions()):
+        self.path = path
 
     @contextlib.contextmanager
     def _open(self, path: Path):
@@ -381,32 +398,33 @@ class SqliteWriter(Writer):
         finally:
             db.close()
 
-    def read_entries(self) -> Iterator[dict]:
-        with self._open(self.path) as db:
-            if "decisions" not in db.table_names() or "errors" not in db.table_names():
-                raise OutputError(f"{self.path}: not an odr batch database (no decisions/errors tables)")
-            yield from self._entries(db)
+    def entry_keys(self) -> Iterator[EntryKey]:
+        if not self.path.exists():
+            return
+        try:
+            with self._open(self.path) as db:
+                tables = db.table_names()
+                if "decisions" not in tables or "errors" not in tables:
+                    raise _not_ours(self.path, "no decisions and errors tables")
+                yield from self._keys(db)
+        except sqlite3.DatabaseError as exc:  # "file is not a database"
+            raise _not_ours(self.path, f"not a usable SQLite database ({exc})") from None
 
     @staticmethod
-    def _entries(db) -> list[dict]:
-        entries = [{"source": {"sha256": sha, "path": path}}
-                   for sha, path in db.execute("select sha256, path from decisions")]
-        entries += [{"error": {"sha256": sha, "path": path}} for sha, path in db.execute("select sha256, path from errors")]
+    def _keys(db) -> list[EntryKey]:
+        keys = [EntryKey("record", path, sha) for sha, path in db.execute("select sha256, path from decisions")]
+        keys += [EntryKey("error", path, sha) for sha, path in db.execute("select sha256, path from errors")]
         if "duplicates" in db.table_names():  # a database written before duplicates had entries has none
-            entries += [duplicate_entry(path, sha, same_as)
-                        for path, sha, same_as in db.execute("select path, sha256, same_as from duplicates")]
-        return entries
+            keys += [EntryKey("duplicate", path, sha, same_as)
+                     for path, sha, same_as in db.execute("select path, sha256, same_as from duplicates")]
+        return keys
 
     @staticmethod
     def _create(db) -> None:
         columns: dict[str, type] = {"sha256": str, "path": str}
-        for name in RECORD_COLUMNS:
-            if name in ("dates",):
-                continue
-            columns[name] = int if name in ("key_decision", "exempt_information_exempt", "rejected_options_count") else str
-        columns.update(source_format=str, source_pages=int, source_reader=str, schema_version=str, evidence=str)
-        columns["warnings"] = str
-        columns.pop("rejected_options", None)
+        columns.update((name, kind) for name, kind in RECORD_COLUMNS.items() if name not in ("dates", "rejected_options"))
+        columns.update(source_columns())
+        columns.update(schema_version=str, evidence=str)
         db["decisions"].create(columns, pk="sha256")
         db["rejected_options"].create(
             {"id": int, "decision_sha256": str, "position": int, "option": str},
@@ -420,7 +438,7 @@ class SqliteWriter(Writer):
         db["dates"].create_index(["decision_sha256"])
         db["errors"].create_index(["sha256"])
         db["errors"].create_index(["kind"])
-        SqliteWriter._create_duplicates(db)
+        SqliteSink._create_duplicates(db)
         db["decisions"].enable_fts(["subject", "decision"], create_triggers=True)
 
     @staticmethod
@@ -430,36 +448,47 @@ class SqliteWriter(Writer):
             pk="path", foreign_keys=[("decision_sha256", "decisions", "sha256")], if_not_exists=True)
         db["duplicates"].create_index(["sha256"], if_not_exists=True)
 
-    def finalize(self, journal, *, carry_over, drop_unhashed=frozenset()):
-        with atomic_path(self.path) as temporary:
-            temporary.unlink(missing_ok=True)
-            fresh = not (carry_over and self.path.exists())
-            if not fresh:
+    def write(self, entries, *, keep=None):
+        carry_over = keep is not None and self.path.exists()
+        if carry_over:
+            list(self.entry_keys())  # refuse a foreign or broken OUT before copying it
+        with _writing(self.path) as temporary:
+            temporary.unlink()
+            if carry_over:
                 shutil.copyfile(self.path, temporary)
             with self._open(temporary) as db, db.conn:
-                if fresh:
-                    self._create(db)
-                else:
+                if carry_over:
                     self._create_duplicates(db)
-                    db.conn.executemany("delete from errors where sha256 is null and path = ?",
-                                        [(p,) for p in drop_unhashed])
-                old = keys_of(self._entries(db))
+                    self._drop(db, [key for key in self._keys(db) if not keep(key)])
+                else:
+                    self._create(db)
                 rows: dict[str, list[dict]] = {table: [] for table in ("decisions", "rejected_options", "dates", "errors", "duplicates")}
-                for _, entry in _new_entries(journal, old):
+                for count, entry in enumerate(entries, 1):
                     self._rows(entry, rows)
-                    if len(rows["decisions"]) + len(rows["errors"]) + len(rows["duplicates"]) >= 500:
+                    if count % self.CHUNK == 0:
                         self._flush(db, rows)
                 self._flush(db, rows)
                 db.execute("update duplicates set decision_sha256 = sha256 where decision_sha256 is null "
                            "and sha256 in (select sha256 from decisions)")
-            _readable(temporary)
 
     @staticmethod
-    def _rows(entry, rows: dict[str, list]) -> None:
-        if is_duplicate(entry):
+    def _drop(db, keys: list[EntryKey]) -> None:
+        for key in keys:
+            if key.status == "duplicate":
+                db.execute("delete from duplicates where path = ?", [key.path])
+            elif key.status == "error":
+                db.execute("delete from errors where path = ? and sha256 is ?", [key.path, key.sha256])
+            else:
+                for child in ("rejected_options", "dates"):
+                    db.execute(f"delete from {child} where decision_sha256 = ?", [key.sha256])
+                db.execute("delete from decisions where sha256 = ?", [key.sha256])
+
+    @staticmethod
+    def _rows(entry: dict, rows: dict[str, list]) -> None:
+        if "duplicate" in entry:
             rows["duplicates"].append(dict(entry["duplicate"]))
             return
-        if is_error(entry):
+        if "error" in entry:
             error = entry["error"]
             rows["errors"].append({k: error.get(k) for k in ("path", "sha256", "kind", "message", "schema_version")})
             return
@@ -483,14 +512,17 @@ class SqliteWriter(Writer):
                 batch.clear()
 
 
-_WRITERS = {w.suffix: w for w in (JsonlWriter, CsvWriter, SqliteWriter)}
+# -- choosing a sink --------------------------------------------------------------------------------
+
+SINKS: dict[str, Callable[[Path, SinkOptions], Sink]] = {
+    sink.suffix: sink for sink in (JsonSink, JsonlSink, CsvSink, SqliteSink)}
+_ALIASES = {".sqlite": ".db", ".sqlite3": ".db"}
 
 
-def for_path(output: str | os.PathLike) -> Writer:
+def sink_for(output: str | os.PathLike, options: SinkOptions = SinkOptions()) -> Sink:
+    """The sink OUT's suffix names (.json, .jsonl, .csv, .db; .sqlite and .sqlite3 are .db)."""
     path = Path(output)
-    suffix = path.suffix.lower()
-    if suffix == ".sqlite" or suffix == ".sqlite3":
-        suffix = ".db"
-    if suffix not in _WRITERS:
-        raise OutputError(f"{path.name}: the output's suffix picks the format; use one of {', '.join(SUFFIXES)}")
-    return _WRITERS[suffix](path)
+    suffix = _ALIASES.get(path.suffix.lower(), path.suffix.lower())
+    if suffix not in SINKS:
+        raise OutputError(f"{path.name}: the output's suffix picks the format; use one of {', '.join(SINKS)}")
+    return SINKS[suffix](path, options)

@@ -312,11 +312,6 @@ def _shown(path) -> str:
     return str(path).replace("\n", "\\n")
 
 
-@pytest.fixture(scope="module")
-def extractor():
-    return Extractor.create(model="blank")
-
-
 def _options(item: Item) -> ReadOptions:
     return ReadOptions(**item.options)
 
@@ -675,7 +670,7 @@ def test_cli_output_file_is_not_written_when_extraction_is_interrupted(tmp_path,
     def crash(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli_module, "record_json", crash)
+    monkeypatch.setattr(cli_module, "record_entry", crash)
     result = CliRunner().invoke(cli, ["extract", "--model", "blank", "-o", str(out), str(good), str(good)])
     assert result.exit_code != 0
     assert out.read_text(encoding="utf-8") == "previous run\n"
