@@ -28,7 +28,9 @@ _NAME_PART = r"^(?:[A-Z][A-Za-z'’]*\.?|-)$"
 _SENTENCE_END = re.compile(r"(?<![\s.][A-Z])\.(?=\s|$)")
 _DECISION_VERB = re.compile(r"\b(?:approved|decided|agreed|authorised|authorized|determined|resolved)\b")
 _MAX_PROSE_SENTENCES = 5
-_FIRST_PERSON = re.compile(r"(?:^|\n)\s*I,\s+[^\n]", re.MULTILINE)
+# [^\S\n]: spaces within the line only; \s* here would rescan every run of blank lines from each of
+# its lines (quadratic: 100k blank lines took minutes).
+_FIRST_PERSON = re.compile(r"^[^\S\n]*I,\s+[^\n]", re.MULTILINE)
 _ROLE_HEADS = [
     ["cabinet", "member"], ["lead", "member"], ["executive", "member"], ["portfolio", "holder"],
     ["executive", "councillor"], ["deputy", "leader"], ["leader"], ["head"], ["director"],
@@ -102,7 +104,7 @@ class NLP:
         match = _FIRST_PERSON.search(document.text)
         if not match:
             return None
-        start = match.start() + (1 if document.text[match.start()] == "\n" else 0)
+        start = match.start()
         stop = _SENTENCE_END.search(document.text, start)
         end = stop.start() if stop else len(document.text)
         person = self._person_and_role(document.text[start:end], profile)
