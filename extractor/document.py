@@ -13,6 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from models import SourceFormat
+
 # Superscript and footnote marks councils' templates scatter through headings ("RECORD ⁱ");
 # removed before NFKC, which would otherwise turn them into ordinary letters and digits.
 _FOOTNOTE_MARKS = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u209f\u1d2c-\u1d6a\u2020\u2021]+")
@@ -59,10 +61,11 @@ class Line:
 class Document:
     text: str
     page_starts: list[int]
-    format: str
+    format: SourceFormat
     reader: str
     path: str | None = None
     sha256: str | None = None
+    warnings: list[str] = field(default_factory=list)  # what the reader had to guess (an encoding, ...)
     lines: list[Line] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -74,7 +77,7 @@ class Document:
         self.lines = lines
 
     @classmethod
-    def from_pages(cls, pages: list[str], *, format: str, reader: str, **kwargs) -> Document:
+    def from_pages(cls, pages: list[str], *, format: SourceFormat, reader: str, **kwargs) -> Document:
         starts, parts, offset = [], [], 0
         for page in pages:
             starts.append(offset)
@@ -96,6 +99,22 @@ class LabelHints(Protocol):
     def is_standalone_label(self, line: str, *, separator_required: bool = False) -> bool: ...
 
     def starts_run_in_label(self, line: str) -> bool: ...
+
+
+# The longest text a reader takes for a label by its shape alone (a table's label cell, "Label:").
+MAX_LABEL_CHARS = 80
+
+
+class LabelShapes:
+    """LabelHints for a reader given none (no profile): a short line ending in ':' is a label
+    standing alone, and no label is known to run into its value without a separator."""
+
+    def is_standalone_label(self, line: str, *, separator_required: bool = False) -> bool:
+        text = line.strip()
+        return 1 < len(text) <= MAX_LABEL_CHARS and text.endswith(":")
+
+    def starts_run_in_label(self, line: str) -> bool:
+        return False
 
 
 _DIGITS = re.compile(r"\d+")

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from models import DateEntry, DecisionRecord, ErrorKind, Evidence, SourceInfo
 
-from .document import Document, normalise_text
+from .document import Document
 from .errors import ExtractionFailure
 from .fields import Context, Found, dates, flags, people, reference, sections, subject
 from .layout import Layout
 from .nlp import NLP
 from .profile import Profile, load_profile
 from .readers import ReadOptions, read_bytes, read_file
+from .readers.text import text_document
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Extractor:
     @classmethod
     def create(cls, profiles: tuple[str, ...] = (), model: str = "auto", options: ReadOptions = ReadOptions()) -> Extractor:
         profile = load_profile(*profiles)
+        options = replace(options, labels=profile)  # readers ask the run's profile about labels
         return cls(profile, NLP(model, tuple(profile.names.get("honorifics", ()))), options)
 
     def extract_file(self, path: str | os.PathLike) -> DecisionRecord:
@@ -36,8 +38,7 @@ class Extractor:
         return self.extract_document(read_bytes(data, path=path, options=self.options))
 
     def extract_text(self, text: str) -> DecisionRecord:
-        pages = normalise_text(text).split("\f")
-        return self.extract_document(Document.from_pages(pages, format="text", reader="text/str"))
+        return self.extract_document(text_document(text, reader="text/str"))
 
     def extract_document(self, document: Document) -> DecisionRecord:
         try:
@@ -93,7 +94,7 @@ def build_record(document: Document, profile: Profile, nlp: NLP | None) -> Decis
             reader=document.reader,
         ),
         evidence=evidence,
-        warnings=ctx.warnings,
+        warnings=[*document.warnings, *ctx.warnings],
     )
 
 

@@ -14,6 +14,7 @@ from .record import (
     Method,
     OfficerContact,
     Person,
+    SourceFormat,
     SourceInfo,
 )
 
@@ -31,5 +32,6 @@ __all__ = [
     "Method",
     "OfficerContact",
     "Person",
+    "SourceFormat",
     "SourceInfo",
 ]

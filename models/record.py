@@ -43,6 +43,15 @@ class Method(str, Enum):
     derived = "derived"    # computed from another field (portfolio from a member's title)
 
 
+class SourceFormat(str, Enum):
+    """The format a file was read as, sniffed from its bytes (never its name)."""
+
+    pdf = "pdf"
+    docx = "docx"
+    html = "html"
+    text = "text"
+
+
 class ErrorKind(str, Enum):
     not_found = "not_found"
     empty = "empty"
@@ -91,7 +100,7 @@ class Evidence(_Strict):
 class SourceInfo(_Strict):
     path: str | None = None
     sha256: str | None = None
-    format: str
+    format: SourceFormat
     pages: int
     reader: str
 

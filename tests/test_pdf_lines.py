@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from extractor.readers import read_bytes
+from extractor.profile import load_profile
+from extractor.readers import ReadOptions, read_bytes
 
 fpdf = pytest.importorskip("fpdf")
 
@@ -53,8 +54,9 @@ def _pdf(lines: list[str]) -> bytes:
     return bytes(pdf.output())
 
 
-def _lines(data: bytes) -> list[str]:
-    return read_bytes(data).text.split("\n")
+def _lines(data: bytes, options: ReadOptions = ReadOptions(labels=load_profile())) -> list[str]:
+    """The PDF's lines as a run with the built-in profile reads them."""
+    return read_bytes(data, options=options).text.split("\n")
 
 
 def test_wrapped_paragraph_reads_as_one_line():
@@ -75,6 +77,12 @@ def test_a_heading_after_a_full_line_is_not_joined_to_it():
     full = _full_line("Reason")
     lines = _lines(_pdf([full, "Reason for the Decision", "As set out in the report."]))
     assert lines == [full, "Reason for the Decision", "As set out in the report."]
+
+
+def test_without_a_profile_a_label_by_its_shape_is_not_joined_either():
+    full = _full_line("Reason")
+    lines = _lines(_pdf([full, "Reason for the Decision:", "As set out in the report."]), ReadOptions())
+    assert lines == [full, "Reason for the Decision:", "As set out in the report."]
 
 
 def test_a_line_that_fills_the_width_joins_its_continuation():

@@ -18,8 +18,8 @@ tests/test_formats.py for measured rates). The body becomes the text the layout 
   fields (``w:ffData/w:checkBox``) and Wingdings symbols (``w:sym``) are turned into ☒ / ☐;
 * page headers, footers, footnotes and comments are not part of the body, so they are not read.
 
-Zip bombs: `read_bytes` has already refused an archive whose members inflate past the shared limit
-(extractor/limits.py `check_zip`, by the central directory). Here, before a part is decompressed,
+Zip bombs: an archive whose members inflate past the shared limit is refused first, by its central
+directory (extractor/limits.py `check_zip`). Then, before a part is decompressed,
 its own declared size is checked too: a part over `MAX_PART_BYTES`, or compressed more than
 `MAX_RATIO` to one, is refused as too large, and reading stops at the declared size whatever the
 stream holds. styles.xml is only decompressed when a paragraph style needs looking up.
@@ -33,10 +33,14 @@ import zipfile
 
 from lxml import etree
 
-from models import ErrorKind
+from models import ErrorKind, SourceFormat
 
-from ..document import Document, normalise_text, squeeze_blank_lines
+from ..document import MAX_LABEL_CHARS, Document, normalise_text, squeeze_blank_lines
 from ..errors import ExtractionFailure
+from ..limits import check_zip, inflate_limit
+from .contract import ReadOptions
+
+format = SourceFormat.docx
 
 MAX_PART_BYTES = 50 * 1024 * 1024
 MAX_RATIO = 200  # real document.xml compresses 5-20x; a bomb compresses thousands of times
@@ -68,7 +72,6 @@ _WINGDINGS = {
     ("ms gothic", 0x2612): "☒", ("ms gothic", 0x2610): "☐",
 }  # fmt: skip
 _BULLET_GLYPHS = re.compile(r"^[·•▪●◦§Øü\uf0b7\uf0a7\uf076\uf0d8\uf0fc]\s*")
-_MAX_LABEL_CHARS = 80
 _STYLE_WRAPPER = f'<w:styles xmlns:w="{W}">%s</w:styles>'.encode()
 # Styles that never carry list numbering (headings may: numbered section headings), not looked up.
 _PLAIN_STYLES = frozenset(
@@ -422,7 +425,7 @@ def _all_bold(tc) -> bool:
 
 def _looks_like_label(text: str) -> bool:
     text = text.strip()
-    return 0 < len(text) <= _MAX_LABEL_CHARS and (text.endswith((":", "?")) or len(text.split()) <= 6)
+    return 0 < len(text) <= MAX_LABEL_CHARS and (text.endswith((":", "?")) or len(text.split()) <= 6)
 
 
 def _row_lines(cells: list[tuple[list[str], bool]]) -> list[str]:
@@ -490,6 +493,13 @@ def docx_lines(data: bytes) -> list[str]:
     return squeeze_blank_lines(lines)
 
 
-def read(data: bytes, options) -> Document:
+def sniff(data: bytes) -> bool:
+    """A ZIP whose first entries name Word's parts."""
+    head = data[:65536]
+    return data.startswith(b"PK\x03\x04") and (b"word/" in head or b"[Content_Types].xml" in head)
+
+
+def read(data: bytes, options: ReadOptions) -> Document:
+    check_zip(data, inflate_limit(options.max_bytes))  # a bomb is refused before anything inflates
     lines = docx_lines(data)
-    return Document.from_pages([normalise_text("\n".join(lines))], format="docx", reader="lxml-docx")
+    return Document.from_pages([normalise_text("\n".join(lines))], format=SourceFormat.docx, reader="lxml-docx")

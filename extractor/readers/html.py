@@ -16,8 +16,8 @@ The page becomes the text a person would copy from the browser, shaped for the l
 * a ``<span class="mgLabel">`` that prints no separator gets ": ", and ``<dt>`` + ``<dd>`` pairs
   become "Term: definition".
 
-Bytes are decoded by BOM, then a ``<meta charset>`` / ``http-equiv`` declaration, then UTF-8 if the
-bytes are valid UTF-8, else Windows-1252 (what pages saved on Windows mostly are).
+Bytes are decoded by the shared decoder (encoding.py): BOM, then the page's ``<meta charset>`` /
+``http-equiv`` / XML declaration, then UTF-8, then detection, with a warning whenever it guessed.
 """
 
 from __future__ import annotations
@@ -29,10 +29,14 @@ from html import unescape
 from lxml import etree
 from lxml import html as lxml_html
 
-from models import ErrorKind
+from models import ErrorKind, SourceFormat
 
-from ..document import Document, normalise_text, squeeze_blank_lines
+from ..document import MAX_LABEL_CHARS, STARTS_LIST_ITEM, Document, normalise_text, squeeze_blank_lines
 from ..errors import ExtractionFailure
+from .contract import ReadOptions, foreign_format
+from .encoding import decode
+
+format = SourceFormat.html
 
 # Never text: their content is code, chrome or form furniture.
 _DROP_TAGS = frozenset(
@@ -71,33 +75,30 @@ _XML_ENCODING = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.\-]+
 _NUMBER_MARK = re.compile(r"^\(?(?:\d{1,3}|[a-zA-Z]|[ivxlcIVXLC]{1,5})(?:\.\d{1,3})*[.)]?$")
 _SEPARATOR_END = (":", "?", "-", "|", "–")
 _MAX_DEPTH = 400
-_MAX_LABEL_CHARS = 80
+_HTML_START = (b"<!doctype html", b"<html", b"<?xml")
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """(text, encoding): BOM, then declared charset, then UTF-8 when valid, else cp1252."""
-    for bom, bom_name in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if data.startswith(bom):
-            return data.decode(bom_name if bom_name != "utf-8" else "utf-8-sig", errors="replace"), bom_name
+def sniff(data: bytes) -> bool:
+    """Markup at the start: a doctype, <html>, an XML declaration, or <html>/<body> near the top."""
+    if foreign_format(data) is not None:
+        return False
+    probe = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return probe.startswith(_HTML_START) or b"<html" in probe[:512] or b"<body" in probe
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The codec a page's XML declaration or <meta> names, read as a browser reads it."""
     head = data[:4096]
     declared = _XML_ENCODING.match(head.lstrip()) or _META_CHARSET.search(head)
-    if declared:
-        name: str | None = declared.group(1).decode("ascii", "replace").lower()
-        try:
-            name = codecs.lookup(name or "").name
-        except LookupError:
-            name = None
-        if name in ("latin-1", "iso8859-1", "ascii"):
-            name = "cp1252"  # as browsers do: the C1 range of "latin-1" pages is really cp1252
-        if name and not name.startswith("utf-16"):
-            try:
-                return data.decode(name), name
-            except UnicodeDecodeError:
-                pass  # the declaration is wrong; guess below
+    if not declared:
+        return None
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
+        name = codecs.lookup(declared.group(1).decode("ascii", "replace").lower()).name
+    except LookupError:
+        return None
+    if name in ("latin-1", "iso8859-1", "ascii"):
+        return "cp1252"  # as browsers do: the C1 range of "latin-1" pages is really cp1252
+    return None if name.startswith("utf-16") else name  # bytes declaring UTF-16 without a BOM are not
 
 
 class _Sink:
@@ -298,11 +299,8 @@ def _ordinal(ol, li) -> int:
     return start + index
 
 
-_MARKED = re.compile(r"^(?:[-–•*·▪●◦]\s|\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s)")
-
-
 def _already_marked(line: str) -> bool:
-    return bool(_MARKED.match(line))
+    return bool(STARTS_LIST_ITEM.match(line))
 
 
 def _is_chrome(el) -> bool:
@@ -323,7 +321,7 @@ def _is_label_cell(cell) -> bool:
 
 
 def _looks_like_label(text: str) -> bool:
-    return len(text) <= _MAX_LABEL_CHARS and (text.rstrip().endswith((":", "?")) or len(text.split()) <= 6)
+    return len(text) <= MAX_LABEL_CHARS and (text.rstrip().endswith((":", "?")) or len(text.split()) <= 6)
 
 
 def _pair(label: str, value: str) -> str:
@@ -386,9 +384,12 @@ def html_lines(text: str) -> list[str]:
     return squeeze_blank_lines(lines)
 
 
-def read(data: bytes, options) -> Document:
-    text, _encoding = decode(data)
-    lines = html_lines(text)
+def read(data: bytes, options: ReadOptions) -> Document:
+    decoded = decode(data, declared_charset(data))
+    lines = html_lines(decoded.text)
     if not lines:
         raise ExtractionFailure(ErrorKind.empty, "the HTML page has no visible text")
-    return Document.from_pages([normalise_text("\n".join(lines))], format="html", reader="lxml")
+    document = Document.from_pages([normalise_text("\n".join(lines))], format=SourceFormat.html, reader="lxml")
+    if decoded.warning:
+        document.warnings.append(decoded.warning)
+    return document

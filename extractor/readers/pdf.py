@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import itertools
 
-from models import ErrorKind
+from models import ErrorKind, SourceFormat
 
-from ..document import STARTS_LIST_ITEM, Document, normalise_text, strip_page_furniture
+from ..document import STARTS_LIST_ITEM, Document, LabelHints, LabelShapes, normalise_text, strip_page_furniture
 from ..errors import ExtractionFailure
 from ..limits import check_pdf_streams, inflate_limit
-from ..profile import load_profile
+from .contract import ReadOptions
+
+format = SourceFormat.pdf
 
 # A page with fewer characters than this carries no usable text layer (a scan, or only a logo).
 _MIN_CHARS_PER_PAGE = 20
@@ -35,9 +37,14 @@ def _open(data: bytes, password: str | None):
         raise ExtractionFailure(ErrorKind.corrupt, f"PDF cannot be parsed ({exc})") from None
 
 
-def read(data: bytes, options) -> Document:
+def sniff(data: bytes) -> bool:
+    return b"%PDF-" in data[:1024]
+
+
+def read(data: bytes, options: ReadOptions) -> Document:
     import pypdfium2 as pdfium
 
+    labels = options.labels or LabelShapes()
     # pdfium inflates content streams whole: refuse a decompression bomb before it does
     check_pdf_streams(data, inflate_limit(options.max_bytes))
     pdf = _open(data, options.password)
@@ -56,7 +63,7 @@ def read(data: bytes, options) -> Document:
                 raise ExtractionFailure(
                     ErrorKind.corrupt, f"page {index + 1} of {count} cannot be loaded ({exc})"
                 ) from None
-            pages.append(normalise_text(page_text(textpage)))
+            pages.append(normalise_text(page_text(textpage, labels)))
             textpage.close()
             page.close()
     finally:
@@ -70,10 +77,10 @@ def read(data: bytes, options) -> Document:
 
         pages, reader = ocr_pdf(data, options), "tesseract"
     else:
-        repaired = _repair_stacked_labels(data, pages, options.password)
+        repaired = _repair_stacked_labels(data, pages, options.password, labels)
         if repaired is not None:
             pages, reader = repaired, "pypdfium2+pdfplumber"
-    return Document.from_pages(strip_page_furniture(pages), format="pdf", reader=reader)
+    return Document.from_pages(strip_page_furniture(pages), format=SourceFormat.pdf, reader=reader)
 
 
 # A gap between lines this many times the line height is a paragraph break (a blank line).
@@ -82,7 +89,7 @@ _PARAGRAPH_GAP = 1.75
 _SLACK = 2.0
 
 
-def page_text(textpage) -> str:
+def page_text(textpage, labels: LabelHints) -> str:
     """A page's text in reading order, its lines rebuilt from the glyph boxes as a reader sees them:
     a paragraph gap becomes a blank line, and a line the layout engine wrapped (the next line's first
     word would not have fitted on it) is joined to the next, so a PDF reads as the text it was
@@ -119,7 +126,7 @@ def page_text(textpage) -> str:
         if drop > _PARAGRAPH_GAP * max(height, line[4]):
             out.extend(["", line[0]])
         elif (
-            not _starts_anew(line[0])
+            not _starts_anew(line[0], labels)
             and drop > 0.5 * height
             and line[1] >= left - _SLACK
             and right + 0.25 * height + line[5] > right_edge + _SLACK
@@ -138,38 +145,29 @@ def _join_wrapped(first: str, second: str) -> str:
 
 
 
-
-def _starts_anew(line: str) -> bool:
+def _starts_anew(line: str, labels: LabelHints) -> bool:
     """A line that begins something of its own however full the line before it: a list item, a
     heading label standing alone ("Reason for the Decision"), or a label run into its value
     without a separator ("Decision of Executive Councillor ...", "Signed J Anderson")."""
-    if STARTS_LIST_ITEM.match(line):
-        return True
-    profile = load_profile()
-    match = profile.line_start.match(line)
-    if match is not None and match.end() >= len(line.rstrip()):
-        return True
-    return bool(profile.bare_start and profile.bare_start.match(line))
+    return bool(STARTS_LIST_ITEM.match(line)) or labels.is_standalone_label(line) or labels.starts_run_in_label(line)
 
 
-def _has_stacked_labels(page: str) -> bool:
+def _has_stacked_labels(page: str, labels: LabelHints) -> bool:
     """Two consecutive lines that are each a bare known label: the labels of a two-column table
     read column by column, their values pushed further down."""
-    profile = load_profile()
     previous_bare = False
     for line in page.split("\n"):
         if not line.strip():
             continue
-        match = profile.line_start.match(line)
-        bare = match is not None and match.end() >= len(line.rstrip()) and ":" in match.group("sep")
+        bare = labels.is_standalone_label(line, separator_required=True)
         if bare and previous_bare:
             return True
         previous_bare = bare
     return False
 
 
-def _repair_stacked_labels(data: bytes, pages: list[str], password: str | None) -> list[str] | None:
-    needy = [i for i, text in enumerate(pages) if _has_stacked_labels(text)]
+def _repair_stacked_labels(data: bytes, pages: list[str], password: str | None, labels: LabelHints) -> list[str] | None:
+    needy = [i for i, text in enumerate(pages) if _has_stacked_labels(text, labels)]
     if not needy:
         return None
     import io

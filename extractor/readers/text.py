@@ -1,41 +1,35 @@
-"""Plain text: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
+"""Plain text, decoded by the shared decoder (encoding.py); a form feed starts a new page, and
+running headers and footers repeated on several pages are dropped as in a PDF."""
 
 from __future__ import annotations
 
-from models import ErrorKind
+from models import SourceFormat
 
-from ..document import Document, normalise_text
-from ..errors import ExtractionFailure
+from ..document import Document, normalise_text, strip_page_furniture
+from .contract import ReadOptions, foreign_format
+from .encoding import decode, looks_like_text
 
-# Share of control bytes above which "text" is really binary data.
-_BINARY_SHARE = 0.05
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """Return (text, encoding name)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        # a truncated or damaged UTF-16 file (odd length, lone surrogate) keeps what can be read
-        return data.decode("utf-16", errors="replace"), "utf-16"
-    sample = data[:65536]
-    if sample.count(0) > len(sample) * _BINARY_SHARE or _control_share(sample) > _BINARY_SHARE:
-        raise ExtractionFailure(ErrorKind.unsupported_format, "binary data, not text")
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        # cp1252 leaves five bytes undefined; latin-1 maps every byte, so it is the last resort.
-        try:
-            return data.decode("cp1252"), "cp1252"
-        except UnicodeDecodeError:
-            return data.decode("latin-1"), "latin-1"
+format = SourceFormat.text
 
 
-def _control_share(sample: bytes) -> float:
-    if not sample:
-        return 0.0
-    return len(sample.translate(None, delete=bytes(range(32, 256)) + b"\t\n\r\f\v")) / len(sample)
+def sniff(data: bytes) -> bool:
+    """Anything that is not a known binary format and not binary data."""
+    return foreign_format(data) is None and looks_like_text(data)
 
 
-def read(data: bytes, options) -> Document:
-    text, encoding = decode(data)
-    pages = normalise_text(text).split("\f")
-    return Document.from_pages(pages, format="text", reader=f"text/{encoding}")
+def read(data: bytes, options: ReadOptions) -> Document:
+    decoded = decode(data)
+    document = text_document(decoded.text, reader=f"text/{decoded.encoding}")
+    if decoded.warning:
+        document.warnings.append(decoded.warning)
+    return document
+
+
+def text_document(text: str, reader: str) -> Document:
+    """The Document of decoded text: pages split at form feeds, normalised, page furniture dropped."""
+    pages = text.split("\f")
+    if len(pages) > 1 and not pages[-1].strip():
+        pages.pop()  # pdftotext ends every page, the last one too, with a form feed
+    return Document.from_pages(
+        strip_page_furniture([normalise_text(page) for page in pages]), format=SourceFormat.text, reader=reader
+    )
