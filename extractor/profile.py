@@ -1,23 +1,378 @@
-"""Profiles: label synonyms, section names and prose patterns as data (TOML).
+"""Profiles: every word odr matches is data (TOML), validated on load.
 
-The built-in `labels.toml` is itself a profile; a council's own profile is merged onto it, its lists
-added to the built-in ones, so a user teaches odr a new template without touching code.
+The built-in `labels.toml` is the complete profile: label groups (`[fields.NAME]`), title headings,
+prose patterns, the vocabularies (honorifics, role words, yes/no words, ...) and the numeric
+settings of layout and the field extractors. A council's own profile has the same shape with every
+key optional and is laid over it:
+
+* a list given as a list is *added* to the one below it; a list given as a table edits it:
+  ``labels = {remove = ["Budget"]}``, ``labels = {replace = ["Why"]}``, ``{add = [...], remove = [...]}``;
+* a scalar (a setting, a group's `kind`) replaces the one below it;
+* a new label group is accepted only when it declares a `date_kind` (a date odr should read) or is
+  `kind = "stop"` (a heading that only ends the section before it); any other unknown name is a
+  mistake, reported with the nearest valid name;
+* `council = "..."` names the council the profile is for and `[match] keywords = [...]` makes the
+  profile apply only to documents that contain one of the keywords (see `ProfileSet`).
+
+Every mistake is one `ProfileError` naming the file, the key and, where it helps, the nearest valid
+name. A label claimed by two groups is reported too, never settled by file order.
 """
 
 from __future__ import annotations
 
+import copy
+import difflib
 import re
 import tomllib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any, Literal
 
-from models import ErrorKind
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
-from .errors import ExtractionFailure
+from models import DateKind, DecisionType
+
+from .document import LabelHints
 
 BUILTIN_PROFILE = Path(__file__).with_name("labels.toml")
 FIELD_KINDS = ("line", "block", "stop")
+
+
+class ProfileError(ValueError):
+    """A profile that cannot be used: missing, not TOML, or not the shape odr reads."""
+
+
+# --------------------------------------------------------------------------------------------------
+# the file model
+
+
+def _list_of_strings(value: Any) -> Any:
+    if isinstance(value, str):
+        raise ValueError(f"a list of strings is wanted, not the string {value!r}: write [{value!r}]")
+    return value
+
+
+class ListEdit(BaseModel):
+    """How an overlay changes a list: add to it, remove from it, or replace it."""
+
+    model_config = ConfigDict(extra="forbid")
+    add: list[str] = Field(default_factory=list)
+    remove: list[str] = Field(default_factory=list)
+    replace: list[str] | None = None
+
+
+def _edit(value: Any) -> Any:
+    """A plain list means 'add these'; a table is a ListEdit; a string is the usual slip."""
+    _list_of_strings(value)
+    return {"add": value} if isinstance(value, list) else value
+
+
+Words = Annotated[list[str], BeforeValidator(_list_of_strings)]
+Edit = Annotated[ListEdit, BeforeValidator(_edit)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LabelGroupSpec(_Strict):
+    kind: Literal["line", "block", "stop"] | None = Field(
+        None, description="line: a short value; block: a section up to the next label; stop: a heading that only ends a section")
+    labels: Edit | None = Field(None, description="the labels as printed, without the trailing separator")
+    bare: bool | None = Field(None, description="the label may be followed by a plain space ('Signed J Anderson')")
+    follows: Words | None = Field(None, description="groups whose label this one must come just after")
+    date_kind: DateKind | None = Field(None, description="for date groups: the role of the date")
+
+
+class SubjectSpec(_Strict):
+    title_headings: Edit | None = None
+
+
+class ProseSpec(_Strict):
+    """Regular expressions over the text; a group named `value` marks what is kept."""
+
+    reference: Edit | None = None
+    subject: Edit | None = None
+    council: Edit | None = None
+    key_decision_true: Edit | None = None
+    key_decision_false: Edit | None = None
+    exempt_true: Edit | None = None
+    exempt_false: Edit | None = None
+    exempt_basis: Edit | None = None
+    non_executive: Edit | None = None
+    executive_member_report: Edit | None = None
+    date_phrases: dict[DateKind, Edit] | None = None
+
+
+class VocabularySpec(_Strict):
+    """Words and word patterns the extractors use; see labels.toml for what each one does."""
+
+    honorifics: Edit | None = None
+    role_words: Edit | None = None
+    member_roles: Edit | None = None
+    role_heads: Edit | None = None
+    portfolio_patterns: Edit | None = None
+    none_phrases: Edit | None = None
+    proposal_phrases: Edit | None = None
+    option_words: Edit | None = None
+    yes_words: Edit | None = None
+    no_words: Edit | None = None
+    ticked_marks: Edit | None = None
+    unticked_marks: Edit | None = None
+    heading_words: Edit | None = None
+    connector_words: Edit | None = None
+    name_particles: Edit | None = None
+    title_small_words: Edit | None = None
+    signature_words: Edit | None = None
+    decision_verbs: Edit | None = None
+    cms_suffixes: Edit | None = None
+    money_qualifiers: Edit | None = None
+    rate_words: Edit | None = None
+    decision_types: dict[DecisionType, Edit] | None = None
+
+
+class Settings(_Strict):
+    """The numbers of layout and the field extractors, named so a profile can tune them."""
+
+    follows_window: int = Field(4, ge=0, description="non-blank lines after a group's label within which a `follows` label still belongs with it")
+    max_wrapped_heading: int = Field(160, ge=1, description="longest line pair read as one label wrapped over two lines")
+    max_run_in_value: int = Field(80, ge=1, description="longest value read after a label printed with no separator")
+    max_header_value: int = Field(40, ge=1, description="longest value a label closing a header row takes from the next line")
+    max_title: int = Field(250, ge=1, description="longest subject read from a title line")
+    title_search_lines: int = Field(5, ge=1, description="lines after a page heading searched for the title")
+    title_max_lines: int = Field(2, ge=1, description="lines a title may wrap over")
+    council_head_lines: int = Field(15, ge=1, description="lines at the top searched for the council's name")
+    reference_max_chars: int = Field(39, ge=1, description="longest reference kept")
+    reference_max_words: int = Field(4, ge=1, description="most words in a reference")
+    date_context_before: int = Field(120, ge=0, description="characters before a date read for the phrase naming its role")
+    date_context_after: int = Field(80, ge=0, description="characters after a date read for the phrase naming its role")
+    signature_date_window: int = Field(3, ge=0, description="lines around a lone date searched for signature rules")
+    exempt_context_before: int = Field(300, ge=0, description="characters before an exemption phrase searched for its legal basis")
+    exempt_context_after: int = Field(400, ge=0, description="characters after an exemption phrase searched for its legal basis")
+    negation_window: int = Field(25, ge=0, description="characters before an exemption phrase searched for a denial ('not')")
+    max_prose_sentences: int = Field(5, ge=0, description="sentences with a decision verb read for a named decider")
+
+
+def _lower_bound(info: Any) -> int | None:
+    return next((m.ge for m in info.metadata if hasattr(m, "ge")), None)
+
+
+# Settings as a profile file writes them: each optional, replacing the value below it.
+SettingsSpec: type[BaseModel] = create_model(  # type: ignore[call-overload]
+    "SettingsSpec",
+    __base__=_Strict,
+    **{name: (int | None, Field(None, ge=_lower_bound(info), description=info.description))
+       for name, info in Settings.model_fields.items()},
+)
+
+
+class MatchSpec(_Strict):
+    keywords: Words = Field(description="the profile applies to a document that contains one of these (case ignored)")
+
+
+class ProfileFile(_Strict):
+    """One profile file as written."""
+
+    council: str | None = None
+    match: MatchSpec | None = None
+    fields: dict[str, LabelGroupSpec] = Field(default_factory=dict)
+    subject: SubjectSpec | None = None
+    prose: ProseSpec | None = None
+    vocabulary: VocabularySpec | None = None
+    settings: SettingsSpec | None = None  # type: ignore[valid-type]  # built by create_model above
+
+
+# --------------------------------------------------------------------------------------------------
+# reading and explaining mistakes
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ProfileError(f"{path}: profile not found") from None
+    except IsADirectoryError:
+        raise ProfileError(f"{path}: is a folder, not a profile file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"{path}: profile is not valid TOML ({exc})") from None
+
+
+def _model_at(loc: Sequence[Any]) -> type[BaseModel] | None:
+    """The model whose keys are valid at `loc` (for suggesting the nearest key)."""
+    model: Any = ProfileFile
+    for part in loc:
+        if model is None:
+            return None
+        if model is ProfileFile and part == "fields":
+            model = dict  # the next part is a group name
+            continue
+        if model is dict:
+            model = LabelGroupSpec
+            continue
+        info = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
+        if info is None:
+            return None
+        annotation = info.annotation
+        candidates = [a for a in getattr(annotation, "__args__", (annotation,)) if isinstance(a, type) and issubclass(a, BaseModel)]
+        model = candidates[0] if candidates else None
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def nearest(word: str, choices: Iterable[str]) -> str:
+    """' (did you mean X?)' when a valid name is close to `word`, else ''."""
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _explain(error: dict) -> str:
+    loc = [str(p) for p in error["loc"] if not str(p).startswith("function-")]
+    # a union's branch names ("list[str]", "ListEdit") are not keys of the file
+    loc = [p for p in loc if not p.startswith(("list[", "ListEdit", "dict["))]
+    where = ".".join(loc) or "(top level)"
+    if error["type"] == "extra_forbidden":
+        model = _model_at(error["loc"][:-1])
+        hint = nearest(loc[-1], model.model_fields) if model else ""
+        return f"{where}: unknown key{hint}"
+    if error["type"] == "enum":
+        expected = [v.strip(" '") for v in re.split(r",|\bor\b", error.get("ctx", {}).get("expected", ""))]
+        value = error.get("input")
+        return f"{where}: {value!r} is not one of {', '.join(e for e in expected if e)}{nearest(str(value), expected)}"
+    if error["type"] == "value_error":
+        return f"{where}: {error['msg'].removeprefix('Value error, ')}"
+    if error["type"] == "literal_error":
+        return f"{where}: {error.get('input')!r}: {error['msg'].lower()}"
+    return f"{where}: {error['msg'].lower()}"
+
+
+def parse_profile(data: dict, source: str) -> ProfileFile:
+    try:
+        return ProfileFile.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(dict.fromkeys(_explain(e) for e in exc.errors()))  # type: ignore[arg-type]
+        raise ProfileError(f"{source}: {problems}") from None
+
+
+# --------------------------------------------------------------------------------------------------
+# merging files into one resolved profile
+
+
+@dataclass
+class _Resolved:
+    """A profile being built: plain data, every list resolved, each label remembering its file."""
+
+    groups: dict[str, dict] = field(default_factory=dict)  # name -> {kind, labels, bare, follows, date_kind}
+    label_sources: dict[tuple[str, str], str] = field(default_factory=dict)  # (group, label key) -> file
+    title_headings: list[str] = field(default_factory=list)
+    prose: dict[str, list[str]] = field(default_factory=dict)
+    date_phrases: dict[DateKind, list[str]] = field(default_factory=dict)
+    vocabulary: dict[str, list[str]] = field(default_factory=dict)
+    decision_types: dict[DecisionType, list[str]] = field(default_factory=dict)
+    settings: dict[str, int] = field(default_factory=dict)
+    council: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+
+
+def _apply(edit: ListEdit | None, current: list[str], *, where: str, source: str, check_removals: bool = True) -> list[str]:
+    if edit is None:
+        return current
+    if edit.replace is not None:
+        base = list(edit.replace)
+    else:
+        base = list(current)
+    keys = {label_key(item) for item in base}
+    for item in edit.remove:
+        if check_removals and label_key(item) not in keys:
+            raise ProfileError(f"{source}: {where}: cannot remove {item!r}, it is not there{nearest(item, base)}")
+        base = [b for b in base if label_key(b) != label_key(item)]
+        keys.discard(label_key(item))
+    for item in edit.add:
+        if label_key(item) not in keys:
+            base.append(item)
+            keys.add(label_key(item))
+    return base
+
+
+def _merge(resolved: _Resolved, spec: ProfileFile, source: str, *, builtin: bool) -> None:
+    resolved.sources.append(source)
+    for name, group_spec in spec.fields.items():
+        where = f"fields.{name}"
+        existing = resolved.groups.get(name)
+        if existing is None:
+            if not builtin and group_spec.date_kind is None and group_spec.kind != "stop":
+                hint = nearest(name, resolved.groups)
+                raise ProfileError(
+                    f"{source}: {where}: unknown field{hint or ''}; a new group needs date_kind (a date to read) "
+                    "or kind = \"stop\" (a heading that ends a section)"
+                )
+            existing = resolved.groups[name] = {"kind": "line", "labels": [], "bare": False, "follows": [], "date_kind": None}
+        for key in ("kind", "bare", "date_kind"):
+            value = getattr(group_spec, key)
+            if value is not None:
+                existing[key] = value
+        if group_spec.follows is not None:
+            existing["follows"] = list(group_spec.follows)
+        before = {label_key(label) for label in existing["labels"]}
+        existing["labels"] = _apply(group_spec.labels, existing["labels"], where=f"{where}.labels", source=source)
+        for label in existing["labels"]:
+            if label_key(label) not in before:
+                resolved.label_sources[(name, label_key(label))] = source
+    for name, group in resolved.groups.items():
+        unknown = [f for f in group["follows"] if f not in resolved.groups]
+        if unknown:
+            raise ProfileError(f"{source}: fields.{name}.follows: no group {unknown[0]!r}{nearest(unknown[0], resolved.groups)}")
+    if spec.subject is not None:
+        resolved.title_headings = _apply(spec.subject.title_headings, resolved.title_headings,
+                                         where="subject.title_headings", source=source)
+    if spec.prose is not None:
+        for key in ProseSpec.model_fields:
+            if key == "date_phrases":
+                continue
+            resolved.prose[key] = _apply(getattr(spec.prose, key), resolved.prose.get(key, []),
+                                         where=f"prose.{key}", source=source, check_removals=False)
+        for kind, edit in (spec.prose.date_phrases or {}).items():
+            resolved.date_phrases[kind] = _apply(edit, resolved.date_phrases.get(kind, []),
+                                                 where=f"prose.date_phrases.{kind.value}", source=source, check_removals=False)
+    if spec.vocabulary is not None:
+        for key in VocabularySpec.model_fields:
+            if key == "decision_types":
+                continue
+            resolved.vocabulary[key] = _apply(getattr(spec.vocabulary, key), resolved.vocabulary.get(key, []),
+                                              where=f"vocabulary.{key}", source=source, check_removals=False)
+        for decision_type, edit in (spec.vocabulary.decision_types or {}).items():
+            resolved.decision_types[decision_type] = _apply(
+                edit, resolved.decision_types.get(decision_type, []),
+                where=f"vocabulary.decision_types.{decision_type.value}", source=source, check_removals=False)
+    if spec.settings is not None:
+        resolved.settings.update({k: v for k, v in spec.settings.model_dump().items() if v is not None})
+    if spec.council is not None:
+        resolved.council = spec.council
+    if spec.match is not None:
+        resolved.keywords = list(spec.match.keywords)
+
+
+def _check_claims(resolved: _Resolved) -> None:
+    """A label may belong to one unconstrained group only ('Budget' cannot both end a section and
+    open the decision); groups that only count after another (`follows`) may share it."""
+    owners: dict[str, list[str]] = {}
+    for name, group in resolved.groups.items():
+        if group["follows"]:
+            continue
+        for label in group["labels"]:
+            owners.setdefault(label_key(label), []).append(name)
+    for key, names in owners.items():
+        if len(names) > 1:
+            where = ", ".join(f"{n} (from {resolved.label_sources.get((n, key), 'the built-in profile')})" for n in names)
+            raise ProfileError(
+                f"label {key!r} is claimed by {where}: remove it from all but one, e.g. "
+                f"[fields.{names[0]}] labels = {{remove = [{key!r}]}}"
+            )
+
+
+# --------------------------------------------------------------------------------------------------
+# the compiled profile
 
 
 @dataclass(frozen=True)
@@ -25,8 +380,8 @@ class FieldSpec:
     name: str
     kind: str
     bare: bool = False
-    follows: tuple[str, ...] = ()  # the fields whose label this one must come just after
-    date_kind: str | None = None
+    follows: tuple[str, ...] = ()  # the groups whose label this one must come just after
+    date_kind: DateKind | None = None
 
 
 def label_key(text: str) -> str:
@@ -34,7 +389,7 @@ def label_key(text: str) -> str:
     return " ".join(re.sub(r"[-–—]", " ", text.lower()).split())
 
 
-def _trie_regex(labels: list[str]) -> str:
+def _trie_regex(labels: Iterable[str]) -> str:
     """One regex matching any label, longest first, built as a word trie so a line is tested
     against hundreds of labels in one pass instead of one alternative at a time."""
     trie: dict = {}
@@ -61,15 +416,40 @@ def _trie_regex(labels: list[str]) -> str:
     return emit(trie)
 
 
+def words_pattern(words: Iterable[str]) -> str:
+    """'non-key' matches 'non-key', 'non key' and 'nonkey'; 'not a key' any spacing."""
+    parts = []
+    for word in sorted(words, key=len, reverse=True):
+        escaped = re.escape(word.lower()).replace(r"\ ", r"\s+").replace(r"\-", r"[- ]?")
+        parts.append(escaped)
+    return "|".join(parts) or "(?!)"
+
+
+def _compile(patterns: Iterable[str], where: str, flags: int = re.IGNORECASE) -> list[re.Pattern]:
+    out = []
+    for pattern in patterns:
+        try:
+            out.append(re.compile(pattern, flags))
+        except re.error as exc:
+            raise ProfileError(f"{where}: invalid pattern {pattern!r} ({exc})") from None
+    return out
+
+
 @dataclass
 class Profile:
+    """A resolved profile, compiled for matching. Built by `load_profile` / `ProfileSet`."""
+
     fields: dict[str, FieldSpec]
-    labels: dict[str, list[FieldSpec]]  # label_key -> candidate fields, constrained ones first
+    labels: dict[str, list[FieldSpec]]  # label_key -> candidate groups, constrained ones first
     title_headings: list[str]
     prose: dict[str, list[re.Pattern]]  # phrases that capture a `value` (reference, subject, ...)
-    date_phrases: dict[str, list[re.Pattern]]
-    names: dict[str, list]
+    date_phrases: dict[DateKind, list[re.Pattern]]
+    vocabulary: dict[str, list[str]]
+    decision_types: list[tuple[re.Pattern, DecisionType]]
+    settings: Settings
     phrases: dict[str, re.Pattern] = field(default_factory=dict)  # flag phrases, one pattern per key
+    council: str | None = None
+    keywords: tuple[str, ...] = ()
     sources: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -102,18 +482,41 @@ class Profile:
         self.title_heading_start = re.compile(
             r"^\s*(?:" + _trie_regex(self.title_headings) + r")\s+(?=\S)", re.IGNORECASE
         ) if self.title_headings else None
-        self.honorific = re.compile(
-            r"^(?:(?:" + "|".join(re.escape(h) for h in sorted(self.names["honorifics"], key=len, reverse=True))
-            + r")\.?\s+)+",
-            re.IGNORECASE,
-        )
-        self.role_words = frozenset(w.lower() for w in self.names["role_words"])
-        self.member_role = re.compile(
-            r"\b(?:" + "|".join(re.escape(r) for r in self.names["member_roles"]) + r")\b", re.IGNORECASE
-        )
-        self.portfolio_patterns = [re.compile(p, re.IGNORECASE) for p in self.names["portfolio_patterns"]]
-        self.none_phrases = [re.compile(p, re.IGNORECASE) for p in self.names["none_phrases"]]
-        self.proposal_phrases = [re.compile(p, re.IGNORECASE) for p in self.names["proposal_phrases"]]
+        words = self.vocabulary
+        self.honorific = re.compile(r"^(?:(?:" + words_pattern(words["honorifics"]) + r")\.?\s+)+", re.IGNORECASE)
+        self.role_words = frozenset(w.lower() for w in words["role_words"])
+        self.member_role = re.compile(r"\b(?:" + words_pattern(words["member_roles"]) + r")\b", re.IGNORECASE)
+        self.portfolio_patterns = _compile(words["portfolio_patterns"], "vocabulary.portfolio_patterns")
+        self.none_phrases = _compile(words["none_phrases"], "vocabulary.none_phrases")
+        self.proposal_phrases = _compile(words["proposal_phrases"], "vocabulary.proposal_phrases")
+        self.option_words = re.compile(r"\b(?:" + words_pattern(words["option_words"]) + r")\b", re.IGNORECASE)
+        self.yes = re.compile(r"^(?:" + words_pattern(words["yes_words"]) + r")\b", re.IGNORECASE)
+        self.no = re.compile(r"^(?:" + words_pattern(words["no_words"]) + r")\b", re.IGNORECASE)
+        self.heading_words = frozenset(w.lower() for w in words["heading_words"])
+        self.connector_words = frozenset(w.lower() for w in words["connector_words"])
+        self.name_particles = frozenset(w.lower() for w in words["name_particles"])
+        self.title_small_words = frozenset(w.lower() for w in words["title_small_words"])
+        signature = words_pattern(words["signature_words"])
+        # a line of signature furniture: dotted or ruled space, or a word such as "Signed" alone
+        self.signature_rule = re.compile(rf"^\s*(?:[.…_][.…_\s]{{5,}}|(?:{signature})(?:\s+(?:{signature}))?)\s*$", re.IGNORECASE)
+        # "Yes ☒ No ☐": a yes or no word with a tick box printed after it
+        marks = sorted(words["ticked_marks"] + words["unticked_marks"], key=len, reverse=True)
+        self.tick_box = re.compile(r"\b(?P<word>yes|no)\s*(?P<box>" + "|".join(map(re.escape, marks)) + ")", re.IGNORECASE)
+        self.ticked_marks = frozenset(words["ticked_marks"])
+        self.decision_verb = re.compile(r"\b(?:" + words_pattern(words["decision_verbs"]) + r")\b")
+        self.cms_suffix = _compile(words["cms_suffixes"], "vocabulary.cms_suffixes")
+
+    # LabelHints (extractor/document.py): what a reader may ask about labels, without loading a profile
+    def is_standalone_label(self, line: str, *, separator_required: bool = False) -> bool:
+        """The line is a known label and nothing else ("Reason for the Decision", "Decision Maker:")."""
+        match = self.line_start.match(line)
+        if match is None or match.end() < len(line.rstrip()):
+            return False
+        return not separator_required or ":" in match.group("sep")
+
+    def starts_run_in_label(self, line: str) -> bool:
+        """The line opens with a label run into its value without a separator ("Signed J Anderson")."""
+        return bool(self.bare_start and self.bare_start.match(line))
 
     def ends_with_title_heading(self, line: str) -> bool:
         """Whether a line ends with a page or record heading ("KENT COUNTY COUNCIL – RECORD OF DECISION")."""
@@ -128,90 +531,139 @@ class Profile:
         pattern = self.phrases.get(key)
         return next((m for m in pattern.finditer(text) if accept(m)), None) if pattern else None
 
-    # LabelHints (extractor/document.py): what a reader may ask about labels, without loading a profile
-    def is_standalone_label(self, line: str, *, separator_required: bool = False) -> bool:
-        """The line is a known label and nothing else ("Reason for the Decision", "Decision Maker:")."""
-        match = self.line_start.match(line)
-        if match is None or match.end() < len(line.rstrip()):
-            return False
-        return not separator_required or ":" in match.group("sep")
-
-    def starts_run_in_label(self, line: str) -> bool:
-        """The line opens with a label run into its value without a separator ("Signed J Anderson")."""
-        return bool(self.bare_start and self.bare_start.match(line))
-
     def specs_for(self, label_text: str) -> list[FieldSpec]:
         return self.labels.get(label_key(label_text), [])
 
-
-def _merge(base: dict, extra: dict) -> dict:
-    """Lists are extended, tables merged recursively, scalars replaced."""
-    out = dict(base)
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        elif isinstance(value, list) and isinstance(out.get(key), list):
-            out[key] = out[key] + [v for v in value if v not in out[key]]
-        else:
-            out[key] = value
-    return out
+    def date_groups(self) -> list[FieldSpec]:
+        """Every label group that names a date, built-in or added by a council profile."""
+        return [spec for spec in self.fields.values() if spec.date_kind is not None]
 
 
-def _read_toml(path: Path) -> dict:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ExtractionFailure(ErrorKind.not_found, "profile not found", path=str(path)) from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ExtractionFailure(ErrorKind.corrupt, f"profile is not valid TOML ({exc})", path=str(path)) from None
-
-
-def build_profile(data: dict, sources: list[str]) -> Profile:
+def _build(resolved: _Resolved) -> Profile:
+    _check_claims(resolved)
     fields: dict[str, FieldSpec] = {}
     labels: dict[str, list[FieldSpec]] = {}
-    for name, table in data.get("fields", {}).items():
-        kind = table.get("kind", "line")
-        if kind not in FIELD_KINDS:
-            raise ExtractionFailure(ErrorKind.corrupt, f"field {name!r}: kind must be one of {FIELD_KINDS}")
-        follows = table.get("follows", ())
-        follows = (follows,) if isinstance(follows, str) else tuple(follows)
-        spec = FieldSpec(name, kind, bool(table.get("bare")), follows, table.get("date_kind"))
+    for name, group in resolved.groups.items():
+        spec = FieldSpec(name, group["kind"], group["bare"], tuple(group["follows"]), group["date_kind"])
         fields[name] = spec
-        for label in table.get("labels", []):
-            labels.setdefault(label_key(label), []).append(spec)
+        for label in group["labels"]:
+            candidates = labels.setdefault(label_key(label), [])
+            if spec not in candidates:
+                candidates.append(spec)
     for candidates in labels.values():
         candidates.sort(key=lambda s: not s.follows)
-    prose_table = dict(data.get("prose", {}))
-    date_phrases = prose_table.pop("date_phrases", {})
-    try:
-        # Phrases that capture a value are tried one by one; the others (flags) are searched as one
-        # alternation: one pass over the text.
-        captures = {k: v for k, v in prose_table.items() if any("(?P<" in p for p in v)}
-        prose = {k: [re.compile(p, re.IGNORECASE | re.MULTILINE) for p in v] for k, v in captures.items()}
-        flags = {
-            k: re.compile("|".join(f"(?:{p})" for p in v), re.IGNORECASE | re.MULTILINE)
-            for k, v in prose_table.items()
-            if v and k not in captures
-        }
-        phrases = {k: [re.compile(p, re.IGNORECASE) for p in v] for k, v in date_phrases.items()}
-    except re.error as exc:
-        raise ExtractionFailure(ErrorKind.corrupt, f"profile has an invalid pattern ({exc})") from None
+    # Phrases that capture a value are tried one by one; the others (flags) are searched as one
+    # alternation: one pass over the text.
+    captures = {k: v for k, v in resolved.prose.items() if any("(?P<" in p for p in v)}
+    prose = {k: _compile(v, f"prose.{k}", re.IGNORECASE | re.MULTILINE) for k, v in captures.items()}
+    flags = {}
+    for key, patterns in resolved.prose.items():
+        if patterns and key not in captures:
+            _compile(patterns, f"prose.{key}")  # name the culprit before joining them
+            flags[key] = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE | re.MULTILINE)
     return Profile(
         fields=fields,
         labels=labels,
-        title_headings=data.get("subject", {}).get("title_headings", []),
+        title_headings=resolved.title_headings,
         prose=prose,
-        date_phrases=phrases,
-        names=data.get("names", {}),
+        date_phrases={k: _compile(v, f"prose.date_phrases.{k.value}") for k, v in resolved.date_phrases.items()},
+        vocabulary=resolved.vocabulary,
+        decision_types=[(p, kind) for kind, patterns in resolved.decision_types.items()
+                        for p in _compile(patterns, f"vocabulary.decision_types.{kind.value}")],
+        settings=Settings(**resolved.settings),
         phrases=flags,
-        sources=sources,
+        council=resolved.council,
+        keywords=tuple(resolved.keywords),
+        sources=resolved.sources,
     )
+
+
+def _builtin() -> _Resolved:
+    resolved = _Resolved()
+    _merge(resolved, parse_profile(_read_toml(BUILTIN_PROFILE), str(BUILTIN_PROFILE)), str(BUILTIN_PROFILE), builtin=True)
+    missing = [k for k in VocabularySpec.model_fields if k != "decision_types" and not resolved.vocabulary.get(k)]
+    if missing:
+        raise ProfileError(f"{BUILTIN_PROFILE}: vocabulary.{missing[0]} is missing or empty")
+    return resolved
+
+
+def _overlaid(base: _Resolved, files: Sequence[tuple[ProfileFile, str]]) -> Profile:
+    resolved = copy.deepcopy(base)
+    for spec, source in files:
+        _merge(resolved, spec, source, builtin=False)
+    try:
+        return _build(resolved)
+    except ProfileError as exc:
+        sources = ", ".join(source for _, source in files) or str(BUILTIN_PROFILE)
+        raise ProfileError(f"{sources}: {exc}") from None
+
+
+def _profile_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Profile files, a folder standing for every .toml file in it (sorted)."""
+    out: list[Path] = []
+    for path in map(Path, paths):
+        out.extend(sorted(path.glob("*.toml")) if path.is_dir() else [path])
+    return out
 
 
 @lru_cache(maxsize=16)
 def load_profile(*paths: str) -> Profile:
-    """The built-in profile with each given profile merged onto it, in order."""
-    data = _read_toml(BUILTIN_PROFILE)
-    for path in paths:
-        data = _merge(data, _read_toml(Path(path)))
-    return build_profile(data, [str(BUILTIN_PROFILE), *paths])
+    """The built-in profile with each given profile laid over it, in order (match rules ignored)."""
+    files = [(parse_profile(_read_toml(p), str(p)), str(p)) for p in _profile_paths(paths)]
+    return _overlaid(_builtin(), files)
+
+
+@dataclass
+class ProfileSet:
+    """The profiles of a run: one that holds for every document, and council profiles chosen by
+    their `[match] keywords` for the documents that mention them.
+
+    Profiles without `[match]` are laid over the built-in one, in order, for every document; each
+    profile with `[match]` is laid over that result on its own, and applies to a document whose
+    text contains one of its keywords (the one with most distinct keywords found; the first given
+    on a tie)."""
+
+    base: Profile
+    councils: list[Profile] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, paths: Iterable[str | Path] = ()) -> ProfileSet:
+        files = [(parse_profile(_read_toml(p), str(p)), str(p)) for p in _profile_paths(paths)]
+        common = [(spec, source) for spec, source in files if spec.match is None]
+        builtin = _builtin()
+        base = _overlaid(builtin, common)
+        councils = [_overlaid(builtin, [*common, (spec, source)]) for spec, source in files if spec.match is not None]
+        return cls(base, councils)
+
+    def for_text(self, text: str) -> Profile:
+        if not self.councils:
+            return self.base
+        folded = text.casefold()
+        best, best_hits = self.base, 0
+        for profile in self.councils:
+            hits = sum(1 for keyword in profile.keywords if keyword.casefold() in folded)
+            if hits > best_hits:
+                best, best_hits = profile, hits
+        return best
+
+    @property
+    def hints(self) -> LabelHints:
+        """What readers ask about labels before the document is known: any of the run's profiles."""
+        return _AnyProfile(self.all)
+
+    @property
+    def all(self) -> list[Profile]:
+        return [self.base, *self.councils]
+
+
+@dataclass(frozen=True)
+class _AnyProfile:
+    """LabelHints answered yes when any of the profiles says yes."""
+
+    profiles: Sequence[Profile]
+
+    def is_standalone_label(self, line: str, *, separator_required: bool = False) -> bool:
+        return any(p.is_standalone_label(line, separator_required=separator_required) for p in self.profiles)
+
+    def starts_run_in_label(self, line: str) -> bool:
+        return any(p.starts_run_in_label(line) for p in self.profiles)

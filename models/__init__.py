@@ -2,6 +2,7 @@
 
 from .record import (
     SCHEMA_VERSION,
+    Amount,
     DateEntry,
     DateKind,
     DecisionRecord,
@@ -20,6 +21,7 @@ from .record import (
 
 __all__ = [
     "SCHEMA_VERSION",
+    "Amount",
     "DateEntry",
     "DateKind",
     "DecisionRecord",

@@ -11,7 +11,7 @@ from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 
 class _Strict(BaseModel):
@@ -89,6 +89,11 @@ class Exemption(_Strict):
     basis: str | None = Field(None, description="legal basis as printed, e.g. 'paragraph 3 of Part 1 of Schedule 12A'")
 
 
+class Amount(_Strict):
+    value: float = Field(description="in pounds: '£1.2m' is 1200000")
+    text: str = Field(description="as printed, with any qualifier: 'up to £2 million'")
+
+
 class Evidence(_Strict):
     page: int = Field(description="1-based page number")
     char_start: int = Field(description="offset into the normalised document text")
@@ -106,28 +111,31 @@ class SourceInfo(_Strict):
 
 
 class DecisionRecord(_Strict):
+    """One decision record: every field null when the document does not state it, never guessed."""
+
     schema_version: str = SCHEMA_VERSION
-    reference: str | None = None
-    subject: str | None = None
-    decision_type: DecisionType | None = None
-    key_decision: bool | None = None
-    decision_maker: Person | None = None
-    executive_member: ExecutiveMember | None = None
-    officer_contact: OfficerContact | None = None
-    decision_date: dt.date | None = None
-    dates: list[DateEntry] = Field(default_factory=list)
-    decision: str | None = None
-    reasons: str | None = None
+    reference: str | None = Field(None, description="the decision's reference number as printed, e.g. 'B075/22'")
+    subject: str | None = Field(None, description="the decision's title")
+    decision_type: DecisionType | None = Field(None, description="executive, non_executive, council or other, only when the record says so")
+    key_decision: bool | None = Field(None, description="whether the record says this is a key decision")
+    decision_maker: Person | None = Field(None, description="who took the decision: name and job title")
+    executive_member: ExecutiveMember | None = Field(None, description="the executive member consulted, or who decided, with portfolio")
+    officer_contact: OfficerContact | None = Field(None, description="the officer to contact: name, title, phone, email")
+    decision_date: dt.date | None = Field(None, description="the date the decision was taken (labelled, the deciding meeting, else the signature date)")
+    dates: list[DateEntry] = Field(default_factory=list, description="every date the record gives a role to")
+    decision: str | None = Field(None, description="the decision text")
+    reasons: str | None = Field(None, description="the reasons for the decision")
     rejected_options: list[str] | None = Field(
         None, description="one item per option; [] when the record says there were none; null when it has no such section"
     )
-    consultation: str | None = None
-    conflicts_of_interest: str | None = None
-    exempt_information: Exemption | None = None
-    council: str | None = None
+    consultation: str | None = Field(None, description="who was consulted and what they said")
+    conflicts_of_interest: str | None = Field(None, description="interests declared and dispensations granted")
+    exempt_information: Exemption | None = Field(None, description="whether part of the record is withheld, and the legal basis")
+    amount: Amount | None = Field(None, description="the money the decision commits or approves, when the record states it")
+    council: str | None = Field(None, description="the council, as the record (or a profile) names it")
     source: SourceInfo
-    evidence: dict[str, Evidence] = Field(default_factory=dict)
-    warnings: list[str] = Field(default_factory=list)
+    evidence: dict[str, Evidence] = Field(default_factory=dict, description="where each field was found")
+    warnings: list[str] = Field(default_factory=list, description="what looked wrong while reading")
 
 
 class ExtractionError(_Strict):

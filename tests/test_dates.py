@@ -31,6 +31,30 @@ def test_uk_dates_parse_day_first(text, expected):
     assert parse_date(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text, reference_year, expected",
+    [
+        ("5/6/99", 2024, dt.date(1999, 6, 5)),
+        ("5/6/30", 2024, dt.date(2030, 6, 5)),
+        ("5/6/30", None, dt.date(2030, 6, 5)),
+        ("5/6/70", None, dt.date(1970, 6, 5)),
+        ("5/6/70", 2069, dt.date(2070, 6, 5)),
+    ],
+)
+def test_two_digit_years_are_read_against_a_reference_year(text, reference_year, expected):
+    assert parse_date(text, reference_year) == expected
+
+
+def test_a_records_two_digit_dates_take_the_century_of_its_other_dates():
+    from extractor.pipeline import Extractor
+
+    record = Extractor.create(model="blank").extract_text(
+        "Decision Notice\nSubject: Street lighting renewal\nDecision Date: 14/9/71\n"
+        "Publication Date: 20 September 2071\nDecision: To renew the street lighting.\n"
+    )
+    assert record.decision_date == dt.date(2071, 9, 14)
+
+
 @pytest.mark.parametrize("text", ["", "no date here", "31/02/2023", "32/1/2023", "£1,000,000", "rule 3.5.20", "2024-2025"])
 def test_non_dates_are_not_dates(text):
     assert parse_date(text) is None

@@ -1,6 +1,7 @@
 import pytest
 
 from extractor.fields.flags import parse_yes_no
+from extractor.profile import load_profile
 
 
 @pytest.mark.parametrize(
@@ -12,7 +13,7 @@ from extractor.fields.flags import parse_yes_no
     ],
 )
 def test_parse_yes_no(text, expected):
-    assert parse_yes_no(text) is expected
+    assert parse_yes_no(text, load_profile()) is expected
 
 
 @pytest.mark.parametrize(

@@ -319,7 +319,7 @@ def _options(item: Item) -> ReadOptions:
 @pytest.mark.parametrize("item", GALLERY, ids=IDS)
 def test_gallery_through_the_library(item, tmp_path, extractor):
     path = item.make(tmp_path)
-    worker = Extractor(extractor.profile, extractor.nlp, _options(item))
+    worker = Extractor(extractor.profiles, extractor.nlp, _options(item))
     if item.expected == RECORD:
         record = worker.extract_file(path)
         DecisionRecord.model_validate(record.model_dump())

@@ -59,14 +59,14 @@ def test_portfolio_from_member_title(title, portfolio):
 
 
 def test_fix_caps_leaves_acronyms_alone():
-    assert fix_caps("Director of ICT") == "Director of ICT"
-    assert fix_caps("ASSISTANT DIRECTOR OF HOUSING") == "Assistant Director of Housing"
+    assert fix_caps("Director of ICT", PROFILE) == "Director of ICT"
+    assert fix_caps("ASSISTANT DIRECTOR OF HOUSING", PROFILE) == "Assistant Director of Housing"
 
 
 def test_capitalised_run_stops_at_prose():
-    assert capitalised_run("Housing seeking Cabinet approval") == "Housing"
-    assert capitalised_run("Housing and having received representations") == "Housing"
-    assert capitalised_run("Finance and Resources, to consider") == "Finance and Resources"
+    assert capitalised_run("Housing seeking Cabinet approval", PROFILE) == "Housing"
+    assert capitalised_run("Housing and having received representations", PROFILE) == "Housing"
+    assert capitalised_run("Finance and Resources, to consider", PROFILE) == "Finance and Resources"
 
 
 def test_portfolio_after_a_member_title_without_for():

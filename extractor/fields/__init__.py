@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,10 +24,16 @@ CONFIDENCE = {
 
 @dataclass
 class Found:
+    """A field's value, where it was read and how.
+
+    `parts` carries the evidence of a list field's items, keyed as the record's evidence is
+    (`dates[0]`, ...), so each item's provenance joins to the item itself."""
+
     value: Any
     span: Span | None
     method: Method
     confidence: float = -1.0
+    parts: dict[str, Found] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.confidence < 0:
@@ -40,14 +47,24 @@ class Context:
     profile: Profile
     nlp: Any  # extractor.nlp.NLP, loaded lazily by the pipeline
     warnings: list[str] = field(default_factory=list)
-    _first_person: Any = field(default=None, init=False, repr=False)
+    _memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
+
+    def memo(self, key: str, compute: Callable[[Context], Any]) -> Any:
+        """What several fields read (a labelled member, the first-person sentence), worked out once."""
+        if key not in self._memo:
+            self._memo[key] = compute(self)
+        return self._memo[key]
+
+    def reference_year(self) -> int | None:
+        """The year two-digit years are read against: the one most of the record's dates fall in."""
+        from .dates import reference_year
+
+        return self.memo("reference_year", lambda ctx: reference_year(ctx.document.text))
 
     def first_person(self):
         """The writer of a first-person decision sentence, as (Person, Span), or None. Asked for by
         the decision maker and the decision text alike; spaCy runs on the sentence once."""
-        if self._first_person is None:
-            self._first_person = (self.nlp.first_person(self.document, self.profile) if self.nlp else None,)
-        return self._first_person[0]
+        return self.memo("first_person", lambda ctx: ctx.nlp.first_person(ctx.document, ctx.profile) if ctx.nlp else None)
 
     def label_values(self, field_name: str) -> list[tuple[str, Span]]:
         """(label as printed, value span) for every labelled occurrence of a field that has a value."""

@@ -5,9 +5,10 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from models import DateKind, Method
+from models import DateEntry, DateKind, Method
 
 from ..layout import Span
 from . import Context, Found
@@ -47,23 +48,35 @@ DATE_PATTERNS = [
 _DIGIT = re.compile(r"\d")
 
 
-def _year(text: str) -> int:
+def _year(text: str, reference_year: int | None) -> int:
+    """A four-digit year as printed; a two-digit one in the century that puts it nearest the
+    reference year (the record's other dates), else by the POSIX pivot (69-99 are 1900s): never
+    today's date, so a record reads the same whenever it is read."""
     year = int(text)
-    if len(text) == 2:
-        year += 2000 if year <= (dt.date.today().year % 100) + 10 else 1900
-    return year
+    if len(text) != 2:
+        return year
+    if reference_year is None:
+        return 1900 + year if year >= 69 else 2000 + year
+    century = reference_year - reference_year % 100
+    return min((century - 100 + year, century + year, century + 100 + year), key=lambda y: abs(y - reference_year))
 
 
-def _date_from(match: re.Match) -> dt.date | None:
+def _date_from(match: re.Match, reference_year: int | None) -> dt.date | None:
     parts = match.groupdict()
     month = int(parts["mon"]) if parts.get("mon") else _MONTHS[parts["month"].lower().rstrip(".")]
     try:
-        return dt.date(_year(parts["year"]), month, int(parts["day"]))
+        return dt.date(_year(parts["year"], reference_year), month, int(parts["day"]))
     except ValueError:
         return None
 
 
-def find_dates(text: str) -> list[tuple[dt.date, int, int]]:
+def reference_year(text: str) -> int | None:
+    """The year most four-digit dates in `text` fall in: what a two-digit year is read against."""
+    years = [int(m["year"]) for pattern in DATE_PATTERNS for m in pattern.finditer(text) if len(m["year"]) == 4]
+    return max(set(years), key=years.count) if years else None
+
+
+def find_dates(text: str, reference_year: int | None = None) -> list[tuple[dt.date, int, int]]:
     """Every date in `text`, as (date, start, end), in order of appearance."""
     if not _DIGIT.search(text):
         return []
@@ -78,7 +91,7 @@ def find_dates(text: str) -> list[tuple[dt.date, int, int]]:
             before = bisect.bisect_left(starts, end)
             if before and ends[before - 1] > start:
                 continue
-            value = _date_from(match)
+            value = _date_from(match, reference_year)
             if value is not None:
                 found.append((value, start, end))
                 starts.insert(before, start)
@@ -86,9 +99,9 @@ def find_dates(text: str) -> list[tuple[dt.date, int, int]]:
     return sorted(found, key=lambda item: item[1])
 
 
-def parse_date(text: str) -> dt.date | None:
+def parse_date(text: str, reference_year: int | None = None) -> dt.date | None:
     """The first date in `text`, day first: '14/9/23' and '3rd March , 2009' both parse."""
-    dates = find_dates(text)
+    dates = find_dates(text, reference_year)
     return dates[0][0] if dates else None
 
 
@@ -100,24 +113,37 @@ class DatedValue:
     found: Found
 
 
-_DATE_FIELDS = ("date_decision", "date_signed", "date_published", "date_effective", "date_call_in", "date_meeting")
-# A line holding nothing but a date, beside the dotted signature lines of a signed form.
-_SIGNATURE_RULE = re.compile(r"^\s*(?:\.{6,}|_{6,}|signed|date|signed\s+date|signature)\s*$", re.IGNORECASE)
 
 
-def extract(ctx: Context) -> list[DatedValue]:
+def extract(ctx: Context, found: Mapping[str, Found | None]) -> Found:
+    """Every date with a role, each once (kind and value), its evidence keyed as `dates[i]`."""
+    entries: list[DateEntry] = []
+    parts: dict[str, Found] = {}
+    seen: set[tuple[DateKind, dt.date]] = set()
+    for item in _dated(ctx):
+        if (item.kind, item.value) in seen:
+            continue
+        seen.add((item.kind, item.value))
+        if item.found.span is not None:
+            parts[f"dates[{len(entries)}]"] = item.found
+        entries.append(DateEntry(kind=item.kind, value=item.value, label=item.label))
+    return Found(entries, None, Method.label, parts=parts)
+
+
+def _dated(ctx: Context) -> list[DatedValue]:
     dated: list[DatedValue] = []
-    for name in _DATE_FIELDS:
-        for hit in ctx.layout.all(name):
+    year = ctx.reference_year()
+    for group in ctx.profile.date_groups():
+        for hit in ctx.layout.all(group.name):
             span = ctx.layout.line_value(hit)
             if span is None:
                 continue
-            dates = find_dates(span.text)
+            dates = find_dates(span.text, year)
             if not dates:
                 ctx.warnings.append(f"'{hit.label}' has no date odr can read: {span.text[:60]!r}")
                 continue
             value, start, end = dates[0]
-            kind = DateKind(hit.spec.date_kind or "other")
+            kind = hit.spec.date_kind or DateKind.other
             where = Span(span.text[start:end], span.start, span.end, span.page)
             dated.append(DatedValue(kind, value, " ".join(hit.label.split()), Found(value, where, Method.label)))
     by_line = _dates_by_line(ctx)
@@ -131,7 +157,7 @@ def _dates_by_line(ctx: Context) -> dict[int, list[tuple[dt.date, int, int]]]:
     """Every date of the document, found in one pass, grouped by the line it starts on."""
     starts = [line.start for line in ctx.document.lines]
     grouped: dict[int, list] = {}
-    for value, start, end in find_dates(ctx.document.text):
+    for value, start, end in find_dates(ctx.document.text, ctx.reference_year()):
         grouped.setdefault(bisect.bisect_right(starts, start) - 1, []).append((value, start, end))
     return grouped
 
@@ -144,16 +170,18 @@ def _signature_block_dates(ctx: Context, by_line: dict) -> list[DatedValue]:
         value, start, end = dates[0]
         if len(dates) != 1 or len(line.text.strip()) > end - start + 2:
             continue
-        nearby = [other for other in lines[max(0, index - 3) : index + 4] if other is not line]
-        if any(_SIGNATURE_RULE.match(other.text) for other in nearby):
+        window = ctx.profile.settings.signature_date_window
+        nearby = [other for other in lines[max(0, index - window) : index + window + 1] if other is not line]
+        if any(ctx.profile.signature_rule.match(other.text) for other in nearby):
             span = ctx.span_of(start, end)
-            out.append(DatedValue(DateKind.signed, value, _rule_word(nearby), Found(value, span, Method.pattern)))
+            out.append(DatedValue(DateKind.signed, value, _rule_word(nearby, ctx), Found(value, span, Method.pattern)))
     return out[-1:]
 
 
-def _rule_word(nearby: list) -> str:
+def _rule_word(nearby: list, ctx: Context) -> str:
     """The word printed under the dotted rules beside a bare date ('date', else 'signed'), as its label."""
-    words = [other.text.strip() for other in nearby if _SIGNATURE_RULE.match(other.text) and other.text.strip(" ._")]
+    rule = ctx.profile.signature_rule
+    words = [other.text.strip() for other in nearby if rule.match(other.text) and other.text.strip(" ._…")]
     return next((w for w in words if w.lower().startswith("date")), words[0] if words else "signature")
 
 
@@ -167,8 +195,9 @@ def _prose_dates(ctx: Context, by_line: dict, known: set) -> list[DatedValue]:
             continue
         for value, start, end in dates:
             sentence_start = max(text.rfind(".", 0, start), text.rfind("\n\n", 0, start)) + 1
-            before = " ".join(text[sentence_start:start].split())[-120:]
-            after = " ".join(text[end : end + 80].split())
+            settings = ctx.profile.settings
+            before = " ".join(text[sentence_start:start].split())[-settings.date_context_before :]
+            after = " ".join(text[end : end + settings.date_context_after].split())
             kind, phrase = _phrase_kind(ctx, before, after)
             if kind is None or (kind, value) in known:
                 continue
@@ -196,10 +225,16 @@ def _phrase_kind(ctx: Context, before: str, after: str) -> tuple[DateKind | None
     return None, ""
 
 
-def decision_date(dated: list[DatedValue]) -> Found | None:
+def decision_date(ctx: Context, found: Mapping[str, Found | None]) -> Found | None:
     """The date the decision was taken: labelled as such, else the meeting that took it, else signed."""
+    dated = found.get("dates")
+    if dated is None:
+        return None
     for kind in (DateKind.decision, DateKind.signed):
-        for entry in dated:
+        for index, entry in enumerate(dated.value):
             if entry.kind == kind:
-                return Found(entry.value, entry.found.span, entry.found.method, entry.found.confidence)
+                where = dated.parts.get(f"dates[{index}]")
+                if where is None:
+                    return Found(entry.value, None, Method.derived)
+                return Found(entry.value, where.span, where.method, where.confidence)
     return None

@@ -3,40 +3,41 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from models import DecisionType, Exemption, Method
 
 from ..layout import Span
+from ..profile import Profile
 from . import Context, Found
 
-_YES = re.compile(r"^(?:yes|y|true|key(?:\s+decision)?)\b", re.IGNORECASE)
-_NO = re.compile(r"^(?:no|n|false|non[- ]?key|not\s+(?:a\s+)?key)\b", re.IGNORECASE)
-_BOX = re.compile(r"(?P<word>yes|no)\s*(?P<box>[☒☑✔✓✗✘■☐□]|\[[ xX]?\]|\([ xX]?\))", re.IGNORECASE)
 
-
-def parse_yes_no(text: str) -> bool | None:
+def parse_yes_no(text: str, profile: Profile) -> bool | None:
     """'Yes', 'NO', 'Non-key', or tick boxes 'Yes ☒ No ☐' -> bool; anything else -> None."""
-    boxes = _BOX.findall(text)
-    if boxes:
-        ticked = {word.lower() for word, box in boxes if box.strip("[]() ") and box not in "☐□"}
-        if len(ticked) == 1:
-            return ticked.pop() == "yes"
+    ticked = {word for word, ticks in _boxes(text, profile) if ticks}
+    if len(ticked) == 1:
+        return ticked.pop() == "yes"
     text = text.strip(" .:-")
-    if _NO.match(text):
+    if profile.no.match(text):
         return False
-    if _YES.match(text):
+    if profile.yes.match(text):
         return True
     return None
 
 
-def key_decision(ctx: Context) -> Found | None:
+def _boxes(text: str, profile: Profile) -> list[tuple[str, bool]]:
+    """('yes' or 'no', ticked?) for each word printed with a tick box beside it."""
+    return [(m["word"].lower(), m["box"] in profile.ticked_marks) for m in profile.tick_box.finditer(text)]
+
+
+def key_decision(ctx: Context, found: Mapping[str, Found | None]) -> Found | None:
     for _, span in ctx.label_values("key_decision"):
-        value = parse_yes_no(span.text)
+        value = parse_yes_no(span.text, ctx.profile)
         if value is not None:
             return Found(value, span, Method.label)
     for _, span in ctx.label_values("decision_type"):
         if re.search(r"\bkey\b", span.text, re.IGNORECASE):
-            value = parse_yes_no(span.text)
+            value = parse_yes_no(span.text, ctx.profile)
             if value is not None:
                 return Found(value, span, Method.label)
     for flag, name in ((False, "key_decision_false"), (True, "key_decision_true")):
@@ -46,16 +47,9 @@ def key_decision(ctx: Context) -> Found | None:
     return None
 
 
-_TYPE_WORDS = [
-    (re.compile(r"\bnon[- ]?executive\b", re.IGNORECASE), DecisionType.non_executive),
-    (re.compile(r"\b(?:full\s+)?council\b", re.IGNORECASE), DecisionType.council),
-    (re.compile(r"\bexecutive\b|\bcabinet\b", re.IGNORECASE), DecisionType.executive),
-]
-
-
-def decision_type(ctx: Context) -> Found | None:
+def decision_type(ctx: Context, found: Mapping[str, Found | None]) -> Found | None:
     for _, span in ctx.label_values("decision_type"):
-        for pattern, kind in _TYPE_WORDS:
+        for pattern, kind in ctx.profile.decision_types:
             if pattern.search(span.text):
                 return Found(kind, span, Method.label)
     match = ctx.profile.find_phrase("non_executive", ctx.document.text)
@@ -77,14 +71,14 @@ def _basis(ctx: Context, text: str) -> str | None:
 _NEGATED = re.compile(r"\b(?:not|no|never|nor)\b[^.\n]*$|n't\s*$", re.IGNORECASE)
 
 
-def exempt_information(ctx: Context) -> Found | None:
+def exempt_information(ctx: Context, found: Mapping[str, Found | None]) -> Found | None:
     """Whether the record says part of it is withheld. A template's standing reminder about
     Schedule 12A is not an exemption: only a statement that something is withheld is."""
     for hit in ctx.layout.all("exempt_information"):
         span = ctx.layout.line_value(hit)
         if span is None:
             continue
-        value = parse_yes_no(span.text)
+        value = parse_yes_no(span.text, ctx.profile)
         if value is None and any(p.search(span.text) for p in ctx.profile.none_phrases):
             value = False  # 'Exempt information: None'
         basis = _basis(ctx, span.text)
@@ -97,10 +91,12 @@ def exempt_information(ctx: Context) -> Found | None:
             return Found(Exemption(exempt=value, basis=basis if value else None), span, Method.label)
     text = ctx.document.text
     match = ctx.profile.find_phrase(
-        "exempt_true", text, lambda m: not _NEGATED.search(text[max(0, m.start() - 25) : m.start()])
+        "exempt_true", text,
+        lambda m: not _NEGATED.search(text[max(0, m.start() - ctx.profile.settings.negation_window) : m.start()])
     )
     if match:
-        window = text[max(0, match.start() - 300) : match.end() + 400]
+        settings = ctx.profile.settings
+        window = text[max(0, match.start() - settings.exempt_context_before) : match.end() + settings.exempt_context_after]
         span = Span(match.group(0), match.start(), match.end(), ctx.document.page_at(match.start()))
         return Found(Exemption(exempt=True, basis=_basis(ctx, window)), span, Method.pattern)
     match = ctx.profile.find_phrase("exempt_false", text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from models import ExecutiveMember, Method, OfficerContact, Person
 
@@ -11,17 +12,15 @@ from ..profile import Profile
 from . import Context, Found
 
 _LEADING_FILL = re.compile(r"^[\s.…_:·-]+")
-_CMS_SUFFIX = re.compile(r"\s*\((?:meeting|officer decision|decision)\)\s*$", re.IGNORECASE)
 _NAME_TOKEN = re.compile(r"^(?:[A-Z][A-Za-z'’]*(?:-[A-Z][A-Za-z'’]*)*\.?|[A-Z]\.(?:[A-Z]\.)*)$")
-_PARTICLES = frozenset({"de", "van", "von", "da", "le", "la", "du", "der", "den", "al", "bin"})
-_SMALL_WORDS = frozenset({"for", "and", "of", "the", "to", "in", "on", "with", "&"})
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"\(?0\d{2,4}\)?[\d ]{6,12}\d(?:\s*\((?:internal|ext)[^)]*\))?", re.IGNORECASE)
 
 
-def clean(text: str) -> str:
+def clean(text: str, profile: Profile) -> str:
     text = _LEADING_FILL.sub("", text)
-    text = _CMS_SUFFIX.sub("", text)
+    for suffix in profile.cms_suffix:
+        text = suffix.sub("", text)
     return " ".join(text.split()).strip(" .,;:")
 
 
@@ -36,12 +35,12 @@ def is_name(text: str, profile: Profile) -> bool:
         return False
     if any(t.lower().strip(".,") in profile.role_words for t in tokens):
         return False
-    if not all(_NAME_TOKEN.match(t) or t.lower() in _PARTICLES for t in tokens):
+    if not all(_NAME_TOKEN.match(t) or t.lower() in profile.name_particles for t in tokens):
         return False
     return any(len(t.strip(".")) > 1 for t in tokens)
 
 
-def fix_caps(title: str) -> str:
+def fix_caps(title: str, profile: Profile) -> str:
     """'CABINET MEMBER FOR Housing' -> 'Cabinet Member for Housing'; acronyms alone are left as printed."""
     words = title.split()
     shouting = [w for w in words if len(w) >= 3 and w.isupper() and w.isalpha()]
@@ -51,41 +50,41 @@ def fix_caps(title: str) -> str:
     for i, word in enumerate(words):
         if word.isupper() and word.isalpha():
             lower = word.lower()
-            word = lower if (i and lower in _SMALL_WORDS) else lower.capitalize()
+            word = lower if (i and lower in profile.title_small_words) else lower.capitalize()
         fixed.append(word)
     return " ".join(fixed)
 
 
 def split_person(text: str, profile: Profile) -> Person | None:
     """'Mrs Sue Chandler, Cabinet Member for X' -> name and title; a bare role -> title only."""
-    text = clean(text)
+    text = clean(text, profile)
     if not text:
         return None
     bracketed = re.match(r"^(?P<outer>[^()]+?)\s*\((?P<inner>[^()]+)\)$", text)
     if bracketed:
         outer, inner = bracketed["outer"].strip(), bracketed["inner"].strip()
         if is_name(outer, profile):
-            return Person(name=strip_honorifics(outer, profile), title=_title_text(inner))
+            return Person(name=strip_honorifics(outer, profile), title=_title_text(inner, profile))
         if is_name(inner, profile):  # "Head of Property (Ms Lucy Ward)"
-            return Person(name=strip_honorifics(inner, profile), title=_title_text(outer))
+            return Person(name=strip_honorifics(inner, profile), title=_title_text(outer, profile))
     for separator in (",", " - ", " – ", ";"):
         if separator in text:
             head, tail = text.split(separator, 1)
             if is_name(head, profile):
-                return Person(name=strip_honorifics(head, profile), title=_title_text(tail))
+                return Person(name=strip_honorifics(head, profile), title=_title_text(tail, profile))
             # "Head of Highways - Jane Smith"; after a comma only with an honorific, as in "The Leader
             # of the Council, Cllr Ann Green" ("Head of Planning, Building Control" is one title)
             named_after = separator != "," or profile.honorific.match(tail.strip())
             if named_after and is_name(tail, profile) and not is_name(head, profile):
-                return Person(name=strip_honorifics(tail, profile), title=_title_text(head))
+                return Person(name=strip_honorifics(tail, profile), title=_title_text(head, profile))
     if is_name(text, profile):
         return Person(name=strip_honorifics(text, profile))
-    return Person(title=_title_text(text))
+    return Person(title=_title_text(text, profile))
 
 
-def _title_text(text: str) -> str | None:
+def _title_text(text: str, profile: Profile) -> str | None:
     """A job title as printed, tidied: filler, shouting and a leading 'The' removed."""
-    return fix_caps(re.sub(r"^the\s+", "", clean(text), flags=re.IGNORECASE)) or None
+    return fix_caps(re.sub(r"^the\s+", "", clean(text, profile), flags=re.IGNORECASE), profile) or None
 
 
 def portfolio_of(title: str | None, profile: Profile) -> str | None:
@@ -94,11 +93,11 @@ def portfolio_of(title: str | None, profile: Profile) -> str | None:
     for pattern in profile.portfolio_patterns:
         match = pattern.search(title)
         if match:
-            return clean(match.group("value")) or None
+            return clean(match.group("value"), profile) or None
     return None
 
 
-def capitalised_run(text: str) -> str:
+def capitalised_run(text: str, profile: Profile) -> str:
     """The leading run of capitalised words (with 'and', '&', commas between): a portfolio named in prose."""
     words = text.split()
     taken: list[str] = []
@@ -114,7 +113,7 @@ def capitalised_run(text: str) -> str:
             taken.append(word)
             continue
         break
-    return clean(" ".join(taken))
+    return clean(" ".join(taken), profile)
 
 
 def _person_from(span: Span | None, ctx: Context) -> Person | None:
@@ -150,7 +149,7 @@ def _with_title_below(ctx: Context, hit, person: Person) -> Person:
             break  # the title below belongs to the next name
         if later.field == "signatory_title":
             span = ctx.layout.line_value(later)
-            title = _title_text(span.text) if span else None
+            title = _title_text(span.text, ctx.profile) if span else None
             return Person(name=person.name, title=title) if title else person
     return person
 
@@ -163,11 +162,15 @@ def _meeting_body(ctx: Context) -> tuple[Person, Span] | None:
             continue
         match = re.search(r"\d\s*[-–]\s*(?P<body>[A-Z][^()\n]*?)\s*(?:\(|$)", span.text)
         if match:
-            return Person(title=clean(match["body"])), span
+            return Person(title=clean(match["body"], ctx.profile)), span
     return None
 
 
-def decision_maker(ctx: Context) -> Found | None:
+def decision_maker(ctx: Context, found: Mapping[str, Found | None]) -> Found | None:
+    return _with_member_title(_decision_maker(ctx), ctx.memo("labelled_member", _labelled_member))
+
+
+def _decision_maker(ctx: Context) -> Found | None:
     labelled = None
     for field in ("decision_maker", "decision_maker_of"):
         for hit in ctx.layout.all(field):
@@ -206,17 +209,33 @@ def decision_maker(ctx: Context) -> Found | None:
     return None
 
 
-def executive_member(ctx: Context, maker: Found | None) -> Found | None:
-    portfolio_label = next(iter(ctx.label_values("portfolio")), None)
-    portfolio = clean(portfolio_label[1].text) if portfolio_label else None
+def _portfolio_label(ctx: Context) -> tuple[str, Span] | None:
+    labelled = next(iter(ctx.label_values("portfolio")), None)
+    return (clean(labelled[1].text, ctx.profile), labelled[1]) if labelled else None
+
+
+def _labelled_member(ctx: Context) -> Found | None:
+    """The member a label names ("Executive Member: Cllr Bob Deering (Resources and Performance)")."""
+    labelled_portfolio = _portfolio_label(ctx)
+    portfolio = labelled_portfolio[0] if labelled_portfolio else None
     for _, span in ctx.label_values("executive_member"):
         person = _person_from(span, ctx)
         if person is None:
             continue
         title, area = person.title, portfolio or portfolio_of(person.title, ctx.profile)
         if person.name and title and area is None and not ctx.profile.member_role.search(title):
-            title, area = None, title  # "Executive Member: Cllr Bob Deering (Resources and Performance)"
+            title, area = None, title  # the portfolio in brackets after the name
         return Found(ExecutiveMember(name=person.name, title=title, portfolio=area), span, Method.label)
+    return None
+
+
+def executive_member(ctx: Context, found: Mapping[str, Found | None]) -> Found | None:
+    labelled = ctx.memo("labelled_member", _labelled_member)
+    if labelled:
+        return labelled
+    maker = found.get("decision_maker")
+    labelled_portfolio = _portfolio_label(ctx)
+    portfolio = labelled_portfolio[0] if labelled_portfolio else None
     if maker and maker.value.title and ctx.profile.member_role.search(maker.value.title):
         person = maker.value
         return Found(
@@ -226,16 +245,16 @@ def executive_member(ctx: Context, maker: Found | None) -> Found | None:
         )
     for pattern in ctx.profile.prose.get("executive_member_report", []):
         match = pattern.search(ctx.document.text)
-        area = capitalised_run(match["value"]) if match else None
+        area = capitalised_run(match["value"], ctx.profile) if match else None
         if match and area:
             span = ctx.span_of(match.start(), match.start("value") + len(area))
             return Found(ExecutiveMember(title=f"{match['role']} for {area}", portfolio=area), span, Method.pattern)
-    if portfolio and portfolio_label:
-        return Found(ExecutiveMember(portfolio=portfolio), portfolio_label[1], Method.label)
+    if portfolio and labelled_portfolio:
+        return Found(ExecutiveMember(portfolio=portfolio), labelled_portfolio[1], Method.label)
     return None
 
 
-def with_member_title(maker: Found | None, member: Found | None) -> Found | None:
+def _with_member_title(maker: Found | None, member: Found | None) -> Found | None:
     """A signature names the decider without a title; the executive member line names the same
     person with one ("Portfolio Holder: Cllr Mark Dean, Portfolio Holder for Leisure")."""
     if not maker or not member or maker.value.title or not maker.value.name:
@@ -245,7 +264,7 @@ def with_member_title(maker: Found | None, member: Found | None) -> Found | None
     return maker
 
 
-def officer_contact(ctx: Context) -> Found | None:
+def officer_contact(ctx: Context, found: Mapping[str, Found | None]) -> Found | None:
     contact = next(iter(ctx.label_values("officer_contact")), None)
     if contact is None:
         return None
@@ -259,14 +278,14 @@ def officer_contact(ctx: Context) -> Found | None:
     person = split_person(text, ctx.profile) or Person()
     phone = next(
         (
-            clean(s.text)
+            clean(s.text, ctx.profile)
             for name in ("officer_phone", "officer_tel")
             for _, s in ctx.label_values(name)
             if any(c.isdigit() for c in s.text)
         ),
         None,
     )
-    email = next((clean(s.text) for _, s in ctx.label_values("officer_email")), None)
+    email = next((clean(s.text, ctx.profile) for _, s in ctx.label_values("officer_email")), None)
     return Found(
         OfficerContact(
             name=person.name,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 
 from models import Method
 
@@ -12,7 +13,6 @@ from ..profile import Profile
 from . import Context, Found
 from .dates import find_dates
 
-_SIGNATURE_FURNITURE = re.compile(r"^(?:[.…_\s]{6,}|signed|date|signed\s+date|signature)$", re.IGNORECASE)
 _ITEM_MARKER = re.compile(
     r"^(?:(?P<bullet>[-–•*·▪●◦o])\s+|(?P<number>\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+|(?P<option>Option\s+\d+\b))",
     re.IGNORECASE,
@@ -20,18 +20,15 @@ _ITEM_MARKER = re.compile(
 _BARE_MARKER = re.compile(rf"^{LIST_MARKER}$", re.IGNORECASE)
 _OPTION_PREFIX = re.compile(r"^Option\s+\d+\s*[:.\-–]?\s*", re.IGNORECASE)
 _TERMINAL = ".!?;"
-_OPTION_WORDS = re.compile(
-    r"\b(?:options?|alternatives?|reject(?:ed|ion)?|instead|could|would|not to|do nothing|considered)\b", re.IGNORECASE
-)
 
 
-def _clean_lines(text: str) -> list[str]:
+def _clean_lines(text: str, profile: Profile) -> list[str]:
     """Block lines without signature rules, lone dates beside them, or surrounding blanks."""
     lines = [line.strip() for line in text.split("\n")]
     kept = [
         line
         for line in lines
-        if not _SIGNATURE_FURNITURE.match(line)
+        if not (line and profile.signature_rule.match(line))
         and not (line and len(line) <= 12 and find_dates(line))
     ]
     while kept and not kept[-1]:
@@ -39,7 +36,7 @@ def _clean_lines(text: str) -> list[str]:
     return kept
 
 
-def unwrap(lines: list[str]) -> str:
+def unwrap(lines: list[str], profile: Profile) -> str:
     """Join wrapped lines into paragraphs; keep list items and paragraphs on lines of their own."""
     out: list[str] = []
     for line in lines:
@@ -49,7 +46,7 @@ def unwrap(lines: list[str]) -> str:
             continue
         joins = out and (
             _BARE_MARKER.match(out[-1])  # "i." alone, its item on the next line
-            or (out[-1] and not _ITEM_MARKER.match(line) and continues(out[-1], line))
+            or (out[-1] and not _ITEM_MARKER.match(line) and continues(out[-1], line, profile))
         )
         if joins:
             out[-1] = f"{out[-1]} {line}"
@@ -60,21 +57,27 @@ def unwrap(lines: list[str]) -> str:
 
 def _section(ctx: Context, field: str) -> tuple[str, Span] | None:
     for _, span in ctx.label_values(field):
-        text = unwrap(_clean_lines(span.text))
+        text = unwrap(_clean_lines(span.text, ctx.profile), ctx.profile)
         if text:
             return text, span
     return None
 
 
-def text_section(ctx: Context, field: str) -> Found | None:
-    section = _section(ctx, field)
-    return Found(section[0], section[1], Method.section) if section else None
+def text_section(field: str) -> Callable[[Context, Mapping[str, Found | None]], Found | None]:
+    """The extractor of a section read as text: the body under its heading, wrapped lines rejoined."""
+
+    def extract(ctx: Context, found: Mapping[str, Found | None]) -> Found | None:
+        section = _section(ctx, field)
+        return Found(section[0], section[1], Method.section) if section else None
+
+    extract.__name__ = f"section_{field}"
+    return extract
 
 
-def decision(ctx: Context) -> Found | None:
-    found = text_section(ctx, "decision")
-    if found:
-        return found
+def decision(ctx: Context, found: Mapping[str, Found | None]) -> Found | None:
+    section = _section(ctx, "decision")
+    if section:
+        return Found(section[0], section[1], Method.section)
     spoken = ctx.first_person()
     if spoken:
         span = spoken[1]
@@ -92,13 +95,13 @@ def _under_decision_of(ctx: Context) -> Found | None:
         if maker is None or maker.end >= hit.region_end:
             continue
         span = ctx.span_of(maker.end, hit.region_end)
-        text = unwrap(_clean_lines(span.text))
+        text = unwrap(_clean_lines(span.text, ctx.profile), ctx.profile)
         if text:
             return Found(text, span, Method.section)
     return None
 
 
-def rejected_options(ctx: Context) -> Found | None:
+def rejected_options(ctx: Context, found: Mapping[str, Found | None]) -> Found | None:
     hits = ctx.layout.all("rejected_options")
     if not hits:
         return None
@@ -106,7 +109,7 @@ def rejected_options(ctx: Context) -> Found | None:
         span = ctx.layout.block_value(hit)
         if span is None:
             continue
-        options = split_options(_clean_lines(span.text), ctx.profile)
+        options = split_options(_clean_lines(span.text, ctx.profile), ctx.profile)
         return Found(options, span, Method.section)
     ctx.warnings.append(f"section '{hits[0].label}' is empty: read as no options")
     return Found([], ctx.span_of(hits[0].start, hits[0].value_start), Method.section, 0.5)
@@ -122,7 +125,7 @@ def split_options(lines: list[str], profile: Profile) -> list[str]:
     if any(_ITEM_MARKER.match(line) for line in body):
         items = _list_items(lines)
     else:
-        items = _paragraphs(lines)
+        items = _paragraphs(lines, profile)
     options = []
     for item in items:
         text = " ".join(item.split())
@@ -172,7 +175,7 @@ def _list_items(lines: list[str]) -> list[str]:
     return items
 
 
-def _paragraphs(lines: list[str]) -> list[str]:
+def _paragraphs(lines: list[str], profile: Profile) -> list[str]:
     paragraphs: list[list[str]] = [[]]
     for line in lines:
         if not line:
@@ -182,4 +185,4 @@ def _paragraphs(lines: list[str]) -> list[str]:
         paragraphs[-1].append(line)
     texts = [" ".join(p) for p in paragraphs if p]
     # Later paragraphs are options only when they speak of options; otherwise they are commentary.
-    return texts[:1] + [t for t in texts[1:] if _OPTION_WORDS.search(t)]
+    return texts[:1] + [t for t in texts[1:] if profile.option_words.search(t)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from models import Method
 
@@ -10,7 +11,6 @@ from ..document import Line
 from ..layout import Span, continues
 from . import Context, Found
 
-_MAX_TITLE = 250
 _NOT_A_TITLE = re.compile(r"https?://|<|^\d{1,2}/\d{1,2}/\d{2,4}|^(?:I|We),\s", re.IGNORECASE)
 
 
@@ -18,7 +18,7 @@ def _title_text(text: str) -> str:
     return " ".join(text.split()).strip(" .:;")
 
 
-def extract(ctx: Context) -> Found | None:
+def extract(ctx: Context, found: Mapping[str, Found | None]) -> Found | None:
     for _, span in ctx.label_values("subject"):
         value = _title_text(span.text)
         if value:
@@ -42,7 +42,8 @@ def _after_title_heading(ctx: Context) -> Found | None:
         if not ctx.profile.ends_with_title_heading(line.text):
             continue
         candidates: list[Line] = []
-        for position in range(index + 1, min(index + 6, len(lines))):
+        settings = ctx.profile.settings
+        for position in range(index + 1, min(index + 1 + settings.title_search_lines, len(lines))):
             following = lines[position]
             text = following.text.strip()
             if not text:
@@ -51,12 +52,12 @@ def _after_title_heading(ctx: Context) -> Found | None:
                 continue
             if ctx.profile.ends_with_title_heading(following.text) and not candidates:
                 continue
-            if position in labelled or _NOT_A_TITLE.search(text) or len(text) > _MAX_TITLE:
+            if position in labelled or _NOT_A_TITLE.search(text) or len(text) > settings.max_title:
                 break
-            if candidates and not continues(candidates[-1].text, text):
+            if candidates and not continues(candidates[-1].text, text, ctx.profile):
                 break
             candidates.append(following)
-            if len(candidates) == 2:
+            if len(candidates) == settings.title_max_lines:
                 break
         if candidates:
             value = _title_text(" ".join(c.text for c in candidates))
@@ -80,13 +81,22 @@ def _run_on_title(ctx: Context) -> Found | None:
         if not following:
             continue
         value = _title_text(ctx.document.text[start : min(following)])
-        if value and len(value) <= _MAX_TITLE and not _NOT_A_TITLE.search(value):
+        if value and len(value) <= ctx.profile.settings.max_title and not _NOT_A_TITLE.search(value):
             return Found(value, ctx.span_of(start, start + len(value)), Method.pattern, 0.7)
     return None
 
 
-def council(ctx: Context) -> Found | None:
-    head = "\n".join(line.text for line in ctx.document.lines[:15])
+def council(ctx: Context, found: Mapping[str, Found | None]) -> Found | None:
+    """The council the text names near its top; a profile's `council` when the profile says whose it is."""
+    stated = _stated_council(ctx)
+    if ctx.profile.council:
+        span = stated.span if stated and stated.value == ctx.profile.council else None
+        return Found(ctx.profile.council, span, Method.derived, 1.0)
+    return stated
+
+
+def _stated_council(ctx: Context) -> Found | None:
+    head = "\n".join(line.text for line in ctx.document.lines[: ctx.profile.settings.council_head_lines])
     for pattern in ctx.profile.prose.get("council", []):
         for match in pattern.finditer(head):
             value = " ".join(match.group("value").split())
