@@ -222,7 +222,11 @@ def _model_at(loc: Sequence[Any]) -> type[BaseModel] | None:
 
 def nearest(word: str, choices: Iterable[str]) -> str:
     """' (did you mean X?)' when a valid name is close to `word`, else ''."""
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    choices = list(choices)
+    close = difflib.get_close_matches(str(word), choices, n=1, cutoff=0.6)
+    if not close:  # 'publication' for 'published': a shared stem is closer than the letters say
+        stem = str(word)[:5].lower()
+        close = [c for c in choices if len(stem) == 5 and c.lower().startswith(stem)][:1]
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 

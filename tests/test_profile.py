@@ -1,0 +1,158 @@
+"""Council profiles: validated on load, laid over the built-in profile, chosen per document."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from extractor.pipeline import Extractor
+from extractor.profile import ProfileError, ProfileSet, load_profile
+
+NOTICE = """Wyvern District Council
+Notice of Delegated Decision
+Subject: Parking charges at Mill Street car park
+Determined by: Ruth Okafor, Head of Parking Services
+Date approved: 3 March 2025
+Decision:
+To increase the all-day tariff to £6.
+Budget
+The change raises about £40,000 a year.
+Reasons:
+The tariff has not changed since 2019.
+"""
+
+
+@pytest.fixture
+def write(tmp_path):
+    def write(text: str, name: str = "council.toml"):
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+def extract(text: str, *profiles) -> object:
+    return Extractor.create(profiles, model="blank").extract_text(text)
+
+
+def test_builtin_profile_loads_every_group_and_setting():
+    profile = load_profile()
+    assert profile.fields["decision_maker"].kind == "line"
+    assert profile.fields["date_signed"].follows == ("signed",)
+    assert profile.settings.follows_window == 4
+    assert "cllr" in profile.vocabulary["honorifics"]
+
+
+def test_a_mistyped_group_is_reported_with_the_nearest_name(write):
+    path = write('[fields.decison_maker]\nlabels = ["Determined by"]\n')
+    with pytest.raises(ProfileError) as caught:
+        load_profile(str(path))
+    message = str(caught.value)
+    assert str(path) in message and "fields.decison_maker" in message and "'decision_maker'" in message
+
+
+def test_a_string_where_a_list_is_wanted_is_an_error_not_a_wipe(write):
+    path = write('[fields.decision_maker]\nlabels = "Determined by"\n')
+    with pytest.raises(ProfileError, match=r"fields\.decision_maker\.labels: a list of strings is wanted"):
+        load_profile(str(path))
+
+
+def test_an_unknown_date_kind_names_the_nearest_kind(write):
+    path = write('[fields.date_approved]\ndate_kind = "publication"\nlabels = ["Date approved"]\n')
+    with pytest.raises(ProfileError) as caught:
+        Extractor.create((path,), model="blank")
+    assert "fields.date_approved.date_kind" in str(caught.value) and "'published'" in str(caught.value)
+
+
+def test_a_profile_date_group_is_read(write):
+    assert extract(NOTICE).decision_date is None
+    path = write('[fields.date_approved]\ndate_kind = "decision"\nlabels = ["Date approved"]\n')
+    record = extract(NOTICE, path)
+    assert record.decision_date == dt.date(2025, 3, 3)
+    assert [(d.kind.value, d.label) for d in record.dates] == [("decision", "Date approved")]
+
+
+def test_unknown_keys_anywhere_name_the_nearest_key(write):
+    for text, key, hint in [
+        ('[fields.reasons]\nlables = ["Why"]\n', "fields.reasons.lables", "'labels'"),
+        ('[vocabulary]\nhonorific = ["sheriff"]\n', "vocabulary.honorific", "'honorifics'"),
+        ('[settings]\nmax_titel = 300\n', "settings.max_titel", "'max_title'"),
+        ('[subjct]\ntitle_headings = ["X"]\n', "subjct", "'subject'"),
+    ]:
+        with pytest.raises(ProfileError) as caught:
+            load_profile(str(write(text)))
+        assert key in str(caught.value) and hint in str(caught.value), str(caught.value)
+
+
+def test_a_setting_out_of_range_is_an_error(write):
+    with pytest.raises(ProfileError, match=r"settings\.max_title"):
+        load_profile(str(write("[settings]\nmax_title = 0\n")))
+
+
+def test_a_profile_takes_a_label_away_so_the_section_runs_on(write):
+    assert extract(NOTICE).decision == "To increase the all-day tariff to £6."
+    path = write('[fields.other_headings]\nlabels = {remove = ["Budget"]}\n')
+    assert extract(NOTICE, path).decision == "To increase the all-day tariff to £6.\nBudget\nThe change raises about £40,000 a year."
+
+
+def test_removing_a_label_that_is_not_there_is_an_error(write):
+    with pytest.raises(ProfileError, match=r"cannot remove 'Budgit'.*'Budget'"):
+        load_profile(str(write('[fields.other_headings]\nlabels = {remove = ["Budgit"]}\n')))
+
+
+def test_a_label_claimed_by_two_groups_is_reported(write):
+    path = write('[fields.decision]\nlabels = ["Budget"]\n')
+    with pytest.raises(ProfileError) as caught:
+        load_profile(str(path))
+    message = str(caught.value)
+    assert "'budget'" in message and "decision" in message and "other_headings" in message and str(path) in message
+
+
+def test_replace_keeps_only_the_profiles_labels(write):
+    path = write('[fields.decision_maker]\nlabels = {replace = ["Determined by"]}\n')
+    profile = load_profile(str(path))
+    assert [s.name for s in profile.specs_for("Determined by")] == ["decision_maker"]
+    assert profile.specs_for("Decision Maker") == []
+
+
+def test_vocabulary_grows_from_a_profile(write):
+    text = "Decision Maker: Provost Ailsa Grant, Convener of Housing\nDecision: To adopt the plan.\n"
+    assert extract(text).decision_maker.name == "Provost Ailsa Grant"
+    path = write('[vocabulary]\nhonorifics = ["provost"]\n')
+    assert extract(text, path).decision_maker.model_dump() == {"name": "Ailsa Grant", "title": "Convener of Housing"}
+
+
+def test_an_invalid_pattern_names_its_key(write):
+    with pytest.raises(ProfileError, match=r"prose\.reference: invalid pattern"):
+        load_profile(str(write("[prose]\nreference = ['(unclosed']\n")))
+
+
+def test_council_profiles_apply_to_the_documents_that_match_them(write, tmp_path):
+    wyvern = write('council = "Wyvern District Council"\n[match]\nkeywords = ["Wyvern District"]\n'
+                   '[fields.decision_maker]\nlabels = ["Determined by"]\n', "wyvern.toml")
+    write('council = "Brackley Borough Council"\n[match]\nkeywords = ["Brackley"]\n'
+          '[fields.decision_maker]\nlabels = ["Signed off by"]\n', "brackley.toml")
+    extractor = Extractor.create((tmp_path,), model="blank")  # a folder: every profile in it
+    record = extractor.extract_text(NOTICE)
+    assert record.council == "Wyvern District Council"
+    assert record.decision_maker.name == "Ruth Okafor"
+    elsewhere = extractor.extract_text(NOTICE.replace("Wyvern District Council", "Ashcombe Council"))
+    assert elsewhere.decision_maker is None and elsewhere.council == "Ashcombe Council"
+    assert len(ProfileSet.load([wyvern]).councils) == 1
+
+
+def test_council_profiles_do_not_conflict_with_each_other(write, tmp_path):
+    # the same label in two councils' profiles is no conflict: each is laid over the built-in alone
+    write('[match]\nkeywords = ["Wyvern"]\n[fields.decision]\nlabels = ["Outcome"]\n', "a.toml")
+    write('[match]\nkeywords = ["Brackley"]\n[fields.reasons]\nlabels = ["Outcome"]\n', "b.toml")
+    profiles = ProfileSet.load([tmp_path])
+    assert [p.specs_for("Outcome")[0].name for p in profiles.councils] == ["decision", "reasons"]
+
+
+def test_missing_and_broken_files_are_profile_errors(write, tmp_path):
+    with pytest.raises(ProfileError, match="profile not found"):
+        load_profile(str(tmp_path / "absent.toml"))
+    with pytest.raises(ProfileError, match="not valid TOML"):
+        load_profile(str(write("labels = [")))
