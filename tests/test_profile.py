@@ -156,3 +156,49 @@ def test_missing_and_broken_files_are_profile_errors(write, tmp_path):
         load_profile(str(tmp_path / "absent.toml"))
     with pytest.raises(ProfileError, match="not valid TOML"):
         load_profile(str(write("labels = [")))
+
+
+def _pdf_with_full_lines(lines: list[str], path):
+    """Each text line on a line of its own; a line ending in '>' is padded with words to the right
+    margin, as the last line of a justified paragraph is, so the line after it looks like a wrap."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_font("DejaVu", "", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    pdf.set_font("DejaVu", size=10)
+    pdf.set_margins(20, 20, 20)
+    pdf.add_page()
+    width = pdf.w - 40
+    for line in lines:
+        if line.endswith(">"):
+            line = line[:-1]
+            while pdf.get_string_width(line + " so") < width - 1:
+                line += " so"
+        pdf.cell(width, 5, line, new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path
+
+
+def test_a_profile_heading_reads_the_same_in_text_and_pdf(write, tmp_path):
+    pytest.importorskip("fpdf")
+    if not __import__("pathlib").Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf").exists():
+        pytest.skip("DejaVuSans.ttf is not installed")
+    lines = [
+        "Wyvern District Council",
+        "Decision: To resurface the Mill Street car park in May.",
+        "The works will be done at night and the car park will stay open by day>",
+        "Courses of action not adopted",
+        "- Resurfacing in one closure of two weeks.",
+    ]
+    text = tmp_path / "notice.txt"
+    text.write_text("\n".join(line.rstrip(">") for line in lines) + "\n", encoding="utf-8")
+    pdf = _pdf_with_full_lines(lines, tmp_path / "notice.pdf")
+    profile = write('[fields.rejected_options]\nlabels = ["Courses of action not adopted"]\n')
+    extractor = Extractor.create((profile,), model="blank")
+    expected = ["Resurfacing in one closure of two weeks."]
+    assert extractor.extract_file(text).rejected_options == expected
+    assert extractor.extract_file(pdf).rejected_options == expected
+    # the line before the heading reaches the margin: without the profile's word, the PDF reader
+    # takes the heading for the rest of a wrapped line
+    plain = Extractor.create(model="blank").extract_file(pdf)
+    assert "Courses of action not adopted" in plain.decision

@@ -1,0 +1,107 @@
+"""Layout: where the labels and sections of a record are, each with the text it governs."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.layout import Layout
+from extractor.profile import load_profile
+from extractor.readers.text import text_document
+
+PROFILE = load_profile()
+
+
+def layout_of(text: str) -> Layout:
+    return Layout(text_document(text, reader="test"), PROFILE)
+
+
+def value(layout: Layout, field: str) -> str | None:
+    hit = layout.first(field)
+    span = layout.value(hit) if hit else None
+    return span.text if span else None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Decision Maker: Jane Hollis, Head of Parks",
+        "Decision Maker :- Jane Hollis, Head of Parks",
+        "Decision Maker | Jane Hollis, Head of Parks",
+        "Decision Maker - Jane Hollis, Head of Parks",
+        "Decision Maker\tJane Hollis, Head of Parks",
+        "DECISION MAKER: Jane Hollis, Head of Parks",
+        "3. Decision Maker: Jane Hollis, Head of Parks",
+        "Decision Maker (name and title): Jane Hollis, Head of Parks",
+        "Decision Maker Jane Hollis, Head of Parks",  # a form printed without separators
+    ],
+)
+def test_a_label_and_its_value_on_one_line(line):
+    layout = layout_of(f"{line}\nDecision: To plant trees.\n")
+    assert value(layout, "decision_maker") == "Jane Hollis, Head of Parks"
+    assert value(layout, "decision") == "To plant trees."
+
+
+def test_the_value_on_the_next_line_and_wrapped_lines_joined():
+    layout = layout_of("Subject:\nReplacement of the play equipment at Fenwick Park and\nthe adjoining skate area\n\nDecision:\nTo replace it.\n")
+    assert value(layout, "subject") == "Replacement of the play equipment at Fenwick Park and the adjoining skate area"
+
+
+def test_a_label_wrapped_over_two_lines():
+    text = ("Any interest declared when the decision was taken and any dispensation granted by the\n"
+            "Proper Officer:\nNone\n")
+    layout = layout_of(text)
+    assert value(layout, "conflicts_of_interest") == "None"
+
+
+def test_several_labels_on_one_flattened_line():
+    layout = layout_of("Decision Maker: Cabinet Member for Housing Decision Date: 04/03/2024 Key Decision: Yes\n")
+    assert value(layout, "decision_maker") == "Cabinet Member for Housing"
+    assert value(layout, "date_decision") == "04/03/2024"
+    assert value(layout, "key_decision") == "Yes"
+
+
+def test_a_question_ends_its_label():
+    layout = layout_of("Is this a Key Decision? No\n")
+    assert value(layout, "key_decision") == "No"
+
+
+def test_a_label_closing_a_header_row_takes_the_short_line_below():
+    layout = layout_of("If Key Decision: Decision Ref. No.\nB075/22\nDecision:\nTo award the contract.\n")
+    assert value(layout, "reference") == "B075/22"
+
+
+def test_follows_makes_title_the_signatorys_and_not_the_subject():
+    layout = layout_of("Decision:\nTo approve.\nSigned: Jane Hollis\nTitle: Head of Parks\nDate: 3 May 2024\n")
+    assert layout.first("subject") is None
+    assert value(layout, "signatory_title") == "Head of Parks"
+    assert value(layout, "date_signed") == "3 May 2024"
+    far = layout_of("Title: Tree planting in Grove Park\n\nDecision:\nTo approve.\n")
+    assert value(far, "subject") == "Tree planting in Grove Park"
+
+
+def test_a_block_runs_to_the_next_label_or_heading():
+    text = "Decision:\nTo plant 40 trees.\nThey will be oaks.\nBackground Papers:\nNone.\nReasons:\nShade.\n"
+    layout = layout_of(text)
+    assert value(layout, "decision") == "To plant 40 trees.\nThey will be oaks."
+    assert value(layout, "reasons") == "Shade."
+
+
+def test_a_numbered_section_ends_at_the_next_number():
+    text = "1. Decision\nTo plant 40 trees.\n2. Something the profile does not know\nShade and cooling.\n"
+    assert value(layout_of(text), "decision") == "To plant 40 trees."
+
+
+def test_spans_point_at_the_text_they_came_from():
+    text = "Record of Decision\n\nDecision Maker:   Jane Hollis\nDecision:\n  To plant trees.\n"
+    layout = layout_of(text)
+    document = layout.document
+    for field in ("decision_maker", "decision"):
+        span = layout.value(layout.first(field))
+        assert span.text.split()[0] in document.text[span.start : span.end]
+        assert document.text[span.start : span.end].strip().startswith(span.text.split()[0])
+
+
+def test_a_heading_word_after_label_words_is_a_title_not_a_label():
+    layout = layout_of("Cabinet Member Decision\nSubject: Library hours\n")
+    assert layout.first("executive_member") is None
+    assert value(layout, "subject") == "Library hours"
