@@ -5,14 +5,16 @@ How a batch accounts for every input
 * Inputs (files, folders walked recursively, glob patterns) are expanded in the main process and
   deduplicated by real path. A path that does not exist, or a pattern that matches nothing, is still
   an input: it ends as a `not_found` error entry.
-* Worker processes each build one Extractor (spaCy loads lazily, once per worker) and take one file
-  at a time, with one more queued so they never wait on the main process. A worker reads the file,
-  hashes it and, when its sha256 is already in OUT (`--resume`), reports it as skipped without
-  extracting it.
-* The main process keeps a deadline per busy worker. A file that runs past `timeout` seconds becomes
-  a `timeout` error entry; its worker is killed and replaced, its queued file goes back to the queue.
-  A worker that dies (a crash in a native library, the OOM killer) turns its file into an
-  `internal` error entry and is replaced the same way.
+* Worker processes (extractor/workers.py) each build one Extractor (spaCy loads lazily, once per
+  worker) and take one file at a time, with more queued so they never wait on the main process. A
+  worker reads the file, hashes it and, when its sha256 is already in OUT (`--resume`), reports it
+  as skipped without extracting it.
+* Each file has a time limit and a memory cap. A file past the time limit becomes a `timeout` error
+  entry, one past the memory cap a `too_large` entry (killed for memory); a worker that dies otherwise
+  (a crash in a native library) turns its file into an `internal` entry naming the signal. A killed
+  or dead worker is replaced and the files queued behind it go back to the queue. The main process
+  reads only regular files itself (hashing a file whose worker was lost), so a FIFO or a device among
+  the inputs cannot hang it.
 * Every result is appended, as one JSON line, to a journal beside OUT (`.OUT.journal`), flushed as
   it arrives. When the batch ends, or is interrupted (Ctrl-C / SIGTERM), the writer builds the new
   OUT from the results already in OUT (on `--resume`) plus the journal, in a temporary file renamed
@@ -36,32 +38,30 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import glob
 import hashlib
 import json
-import multiprocessing
 import os
 import signal
+import stat
 import sys
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from multiprocessing.connection import wait
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from models import ErrorKind, ExtractionError
 
 from . import writers
 from .errors import ExtractionFailure
-
-if TYPE_CHECKING:
-    from .readers import ReadOptions
+from .limits import memory_failure
+from .readers import ReadOptions
+from .workers import Limits, run
 
 _GLOB_CHARS = set("*?[")
-DEFAULT_TIMEOUT = 60.0
 
 
 # --------------------------------------------------------------------------------------------------
@@ -147,17 +147,35 @@ class Journal:
         self._lock: TextIO | None = None
 
     def lock(self) -> None:
-        with self._reporting(self.lock_path):
-            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-            lock = open(self.lock_path, "a")
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        """Hold the lock file's flock, or raise OutputError. Only this process holds it: workers
+        point their inherited descriptors elsewhere (extractor/workers.py)."""
+        while True:
+            with self._reporting(self.lock_path):
+                self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+                lock = open(self.lock_path, "a")
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                lock.close()
+                raise writers.OutputError(f"another odr batch is writing {self.lock_path.name[1:-5]}") from None
+            if self._still_there(lock):
+                self._lock = lock
+                return
+            # The batch before us removed the file between our open and our flock: a lock on a file
+            # no longer at lock_path guards nothing (a third batch would create and lock a new one).
             lock.close()
-            raise writers.OutputError(f"another odr batch is writing {self.lock_path.name[1:-5]}") from None
-        self._lock = lock
+
+    def _still_there(self, lock: TextIO) -> bool:
+        try:
+            here, there = os.fstat(lock.fileno()), os.stat(self.lock_path)
+        except FileNotFoundError:
+            return False
+        return (here.st_dev, here.st_ino) == (there.st_dev, there.st_ino)
 
     def unlock(self) -> None:
+        """Remove the lock file while still holding it, then close it. Closing first would let a
+        second batch lock the file that is about to be removed while a third creates a new one; in
+        this order whoever waited on the old file sees it gone and takes the new one (lock())."""
         if self._lock is not None:
             self.lock_path.unlink(missing_ok=True)
             self._lock.close()
@@ -251,7 +269,7 @@ def _existing_keys(sink: writers.Sink) -> Keys:
 
 @dataclass(frozen=True)
 class ExtractorSpec:
-    """How a worker builds its Extractor; a plain picklable value (also works with 'spawn')."""
+    """How a worker builds its Extractor: a plain value, so a batch can say what its workers read with."""
 
     profiles: tuple[str, ...] = ()
     model: str = "auto"
@@ -264,29 +282,17 @@ class ExtractorSpec:
         return Extractor.create(tuple(self.profiles), self.model, self.options or ReadOptions())
 
 
-def _worker_main(conn, factory: Callable, done: frozenset[str], evidence: bool) -> None:
-    # Ctrl-C goes to the whole process group: the main process alone decides what happens.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    try:
-        extractor = factory()
-    except BaseException as exc:  # report, then exit: the main process stops the batch
-        conn.send(("fatal", None, f"cannot start a worker: {type(exc).__name__}: {exc}"))
-        return
-    conn.send(("ready", None, None))
-    while True:
-        try:
-            task = conn.recv()
-        except (EOFError, OSError):
-            return
-        if task is None:
-            return
-        index, path = task
-        conn.send(_process(extractor, index, path, done, evidence))
+def _starter(factory: Callable, done: frozenset[str], evidence: bool) -> Callable[[], Callable[[str], tuple]]:
+    """What a new worker runs first: build its extractor, then read paths with it."""
+
+    def start() -> Callable[[str], tuple]:
+        return functools.partial(_process, factory(), done, evidence)
+
+    return start
 
 
-def _process(extractor, index: int, path: str, done: frozenset[str], evidence: bool) -> tuple:
-    """-> (kind, index, sha256, JSONL line, error kind); serialised here, not in the busy main process."""
+def _process(extractor, done: frozenset[str], evidence: bool, path: str) -> tuple:
+    """-> (kind, sha256, JSONL line, error kind); serialised here, not in the busy main process."""
     sha256 = None
     try:
         data = _read_small_enough(extractor, path)
@@ -295,23 +301,27 @@ def _process(extractor, index: int, path: str, done: frozenset[str], evidence: b
         else:
             sha256 = hashlib.sha256(data).hexdigest()
             if sha256 in done:
-                return ("skip", index, sha256, None, None)
+                return ("skip", sha256, None, None)
             record = extractor.extract_bytes(data, path=path)
     except ExtractionFailure as failure:
         failure.path = failure.path or path
         failure.sha256 = failure.sha256 or sha256
-        return _error_message(index, failure.to_error())
+        return _error_message(failure.to_error())
+    except MemoryError:
+        out_of_memory = memory_failure(None, "ran out of memory")
+        out_of_memory.path, out_of_memory.sha256 = path, sha256
+        return _error_message(out_of_memory.to_error())
     except Exception as exc:  # a bug anywhere (reader, layout, fields) is an internal error, not a crash
-        return _error_message(index, ExtractionError(
+        return _error_message(ExtractionError(
             path=path, sha256=sha256, kind=ErrorKind.internal,
             message=_internal_message(path, f"{type(exc).__name__}: {exc}")))
     line = record.model_dump_json(exclude=None if evidence else {"evidence"})
-    return ("ok", index, record.source.sha256, line, None)
+    return ("ok", record.source.sha256, line, None)
 
 
-def _error_message(index: int, error: ExtractionError) -> tuple:
+def _error_message(error: ExtractionError) -> tuple:
     line = json.dumps({"error": error.model_dump(mode="json")}, ensure_ascii=False)
-    return ("error", index, error.sha256, line, error.kind.value)
+    return ("error", error.sha256, line, error.kind.value)
 
 
 def _read_small_enough(extractor, path: str) -> bytes | None:
@@ -323,9 +333,10 @@ def _read_small_enough(extractor, path: str) -> bytes | None:
         if limit is not None and os.path.getsize(path) > limit:
             return None
         with open(path, "rb") as handle:
-            return handle.read()
+            data = handle.read(limit + 1 if limit is not None else -1)
     except OSError:
         return None
+    return None if limit is not None and len(data) > limit else data
 
 
 def _internal_message(path: str, detail: str) -> str:
@@ -373,23 +384,6 @@ class Summary:
 
 class _Interrupted(Exception):
     pass
-
-
-class _Worker:
-    def __init__(self, ctx, factory, done, evidence):
-        self.conn, child = ctx.Pipe(duplex=True)
-        self.process = ctx.Process(target=_worker_main, args=(child, factory, done, evidence), daemon=True)
-        self.process.start()
-        child.close()
-        self.ready = False
-        self.queue: deque[tuple[int, str]] = deque()  # sent, not yet answered; the head is running
-        self.started = 0.0                             # when the head task started
-
-    def kill(self) -> None:
-        with contextlib.suppress(Exception):
-            self.process.kill()
-        self.process.join(5)
-        self.conn.close()
 
 
 class Progress:
@@ -440,7 +434,7 @@ def run_batch(
     *,
     factory: Callable = ExtractorSpec(),
     workers: int | None = None,
-    timeout: float | None = DEFAULT_TIMEOUT,
+    limits: Limits = Limits(),
     resume: bool = False,
     evidence: bool = True,
     extensions: Iterable[str] = (),
@@ -449,8 +443,9 @@ def run_batch(
 ) -> Summary:
     """Extract every input into OUTPUT (format from its suffix). See the module docstring.
 
-    `factory` builds a worker's extractor (anything with extract_file/extract_bytes);
-    `stop_after` (a test hook) behaves like Ctrl-C once that many results are in."""
+    `factory` builds a worker's extractor (anything with extract_file/extract_bytes); `limits` are
+    each file's time limit and memory cap; `stop_after` (a test hook) behaves like Ctrl-C once that
+    many results are in."""
     started = time.monotonic()
     sink = writers.sink_for(output)
     journal = Journal(sink.path)
@@ -478,7 +473,7 @@ def run_batch(
             signal.signal(sig, on_signal)
         bar = progress if isinstance(progress, Progress) else Progress(len(paths), enabled=progress)
         try:
-            _dispatch(paths, factory, workers, timeout, existing.sha256, has_entry, evidence, journal, summary,
+            _dispatch(paths, factory, workers, limits, existing.sha256, has_entry, evidence, journal, summary,
                       bar, stop_after)
         except (_Interrupted, KeyboardInterrupt):
             interrupted = True
@@ -503,112 +498,42 @@ def run_batch(
     return summary
 
 
-def _dispatch(paths, factory, workers, timeout, owners, has_entry, evidence, journal, summary, bar,
+def _dispatch(paths, factory, workers, limits, owners, has_entry, evidence, journal, summary, bar,
               stop_after) -> None:
     """`owners`: sha256 -> path of its record or error entry in OUT (grows as results arrive);
     `has_entry`: real paths of the inputs OUT already has an entry for."""
     if not paths:
         return
     owners = dict(owners)
-    done = frozenset(owners)
-    count = max(1, min(workers or os.cpu_count() or 1, len(paths)))
-    methods = multiprocessing.get_all_start_methods()
-    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    pending: deque[tuple[int, str]] = deque(enumerate(paths))
-    if ctx.get_start_method() == "fork":
-        _warm(factory)
-    pool = [_Worker(ctx, factory, done, evidence) for _ in range(count)]
-    results = 0
-
-    def record(kind: str, index: int, sha: str | None, line: str | None, error_kind: str | None) -> None:
-        nonlocal results
-        results += 1
-        path = paths[index]
-        if sha is not None and sha in owners:  # the content has an entry; this path may not
-            if os.path.realpath(path) in has_entry:
-                summary.skipped += 1
+    _warm(factory)
+    max_bytes = getattr(getattr(factory, "options", None), "max_bytes", None) or ReadOptions().max_bytes
+    results = run(paths, _starter(factory, frozenset(owners), evidence), workers=workers or os.cpu_count() or 1,
+                  limits=limits)
+    with contextlib.closing(results):
+        for count, (index, result) in enumerate(results, 1):
+            path = paths[index]
+            if isinstance(result, ExtractionFailure):  # its worker was killed or died: the main process says so
+                result.path, result.sha256 = path, _sha256_of_regular_file(path, max_bytes)
+                result = _error_message(result.to_error())
+            kind, sha, line, error_kind = result
+            if sha is not None and sha in owners:  # the content has an entry; this path may not
+                if os.path.realpath(path) in has_entry:
+                    summary.skipped += 1
+                else:
+                    journal.write(json.dumps(writers.duplicate_entry(path, sha, owners[sha]), ensure_ascii=False))
+                    summary.duplicates += 1
             else:
-                journal.write(json.dumps(writers.duplicate_entry(path, sha, owners[sha]), ensure_ascii=False))
-                summary.duplicates += 1
-        else:
-            if sha is not None:
-                owners[sha] = path
-            journal.write(line)
-            if kind == "ok":
-                summary.ok += 1
-            else:
-                summary.failed += 1
-                summary.kinds[error_kind] = summary.kinds.get(error_kind, 0) + 1
-        bar.update(summary)
-        if stop_after is not None and results >= stop_after:
-            raise _Interrupted()
-
-    def fail_head(worker: _Worker, kind: ErrorKind, detail: str) -> None:
-        index, path = worker.queue.popleft()
-        error = ExtractionError(path=path, sha256=_sha256_or_none(path), kind=kind,
-                                message=ExtractionFailure(kind, detail, path=path).one_line())
-        pending.extendleft(reversed(worker.queue))  # queued behind it, never started: try again
-        worker.queue.clear()
-        record(*_error_message(index, error))
-
-    try:
-        while pending or any(w.queue for w in pool):
-            for worker in pool:
-                while worker.ready and pending and len(worker.queue) < 2:
-                    task = pending.popleft()
-                    try:
-                        worker.conn.send(task)
-                    except OSError:  # it died: put the task back; the EOF below replaces the worker
-                        pending.appendleft(task)
-                        break
-                    if not worker.queue:
-                        worker.started = time.monotonic()
-                    worker.queue.append(task)
-            now = time.monotonic()
-            deadlines = [w.started + timeout - now for w in pool if w.queue and timeout]
-            wait_for = max(0.0, min(deadlines)) if deadlines else 1.0
-            ready = wait([w.conn for w in pool], timeout=min(wait_for, 1.0))
-            for i, worker in enumerate(list(pool)):
-                if worker.conn in ready:
-                    try:
-                        message = worker.conn.recv()
-                    except (EOFError, OSError):
-                        message = None
-                    if message is None:  # the worker died
-                        code = worker.process.exitcode
-                        worker.kill()
-                        if worker.queue:
-                            fail_head(worker, ErrorKind.internal,
-                                      f"the worker process died while reading this file (exit status {code})")
-                        elif not worker.ready:
-                            raise RuntimeError(f"a worker process failed to start (exit status {code})")
-                        pool[i] = _Worker(ctx, factory, done, evidence)
-                        continue
-                    kind = message[0]
-                    if kind == "ready":
-                        worker.ready = True
-                    elif kind == "fatal":
-                        raise RuntimeError(message[2])
-                    else:
-                        worker.queue.popleft()
-                        worker.started = time.monotonic()
-                        record(*message)
-                elif timeout and worker.queue and time.monotonic() - worker.started > timeout:
-                    worker.kill()
-                    fail_head(worker, ErrorKind.timeout, f"no result after {timeout:g} s; the file was abandoned")
-                    pool[i] = _Worker(ctx, factory, done, evidence)
-    finally:
-        for worker in pool:
-            if worker.process.is_alive():
-                with contextlib.suppress(OSError):
-                    worker.conn.send(None)
-        deadline = time.monotonic() + 2
-        for worker in pool:
-            worker.process.join(max(0.0, deadline - time.monotonic()) if not worker.queue else 0)
-            if worker.process.is_alive():
-                worker.process.kill()
-                worker.process.join(5)
-            worker.conn.close()
+                if sha is not None:
+                    owners[sha] = path
+                journal.write(line)
+                if kind == "ok":
+                    summary.ok += 1
+                else:
+                    summary.failed += 1
+                    summary.kinds[error_kind] = summary.kinds.get(error_kind, 0) + 1
+            bar.update(summary)
+            if stop_after is not None and count >= stop_after:
+                raise _Interrupted()
 
 
 def _warm(factory: Callable) -> None:
@@ -623,12 +548,18 @@ def _warm(factory: Callable) -> None:
         pass  # a worker reports the failure properly
 
 
-def _sha256_or_none(path: str) -> str | None:
+def _sha256_of_regular_file(path: str, max_bytes: int) -> str | None:
+    """The file's sha256 when it is a regular file of at most `max_bytes`, else None. Opened without
+    blocking and checked before a byte is read: a FIFO or a device never holds the main process."""
     try:
-        digest = hashlib.sha256()
-        with open(path, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        return digest.hexdigest()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError:
         return None
+    with open(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+            return None
+        digest = hashlib.sha256()
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+        return digest.hexdigest()

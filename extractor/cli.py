@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
-import os
 import sys
-import traceback
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 
-from models import DecisionRecord, ErrorKind
+from models import DecisionRecord
 
-from .batch import DEFAULT_TIMEOUT
 from .errors import ExtractionFailure
 from .evaluate import evaluate, mismatch_lines
-from .limits import time_limit
 from .pipeline import Extractor
 from .profile import ProfileError
 from .readers import ReadOptions
+from .workers import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT, Limits
 from .writers import SINKS, OutputError, SinkOptions, sink_for
 
 _MB = 1024 * 1024
@@ -42,6 +39,23 @@ def read_options(func):
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def worker_options(func):
+    """Limits of the worker process each file is read in (extractor/workers.py): extract and batch."""
+    options = [
+        click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
+                     help="Seconds per file before it becomes a 'timeout' error (0: no limit)."),
+        click.option("--max-memory", type=click.IntRange(min=0), default=DEFAULT_MAX_MEMORY // _MB, show_default=True,
+                     help="Megabytes a worker may take on for one file before it becomes 'too_large' (0: no cap)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def worker_limits(timeout: float, max_memory: int) -> Limits:
+    return Limits(timeout=timeout or None, max_memory=max_memory * _MB or None)
 
 
 def reading_options(max_bytes, max_pages, ocr, password, **_) -> ReadOptions:
@@ -78,15 +92,15 @@ def cli(ctx: click.Context, debug: bool) -> None:
               help=f"Write here instead of stdout: {', '.join(SINKS)} (SQLite); the suffix picks the format.")
 @click.option("--pretty", is_flag=True, help="Indent the JSON.")
 @click.option("--no-evidence", is_flag=True, help="Leave out where each field was found.")
-@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
-              help="Seconds per file before it becomes a 'timeout' error (0: no limit).")
+@worker_options
 @read_options
 @click.pass_context
-def extract(ctx, files, output, pretty, no_evidence, timeout, **reading) -> None:
+def extract(ctx, files, output, pretty, no_evidence, timeout, max_memory, **reading) -> None:
     """Extract one record per FILE: one JSON object for one file, JSON Lines for several.
 
-    A file that cannot be read gets one line on stderr and the exit status is 1; --debug (before
-    the command: odr --debug extract ...) adds the traceback."""
+    Each file is read in a worker process, within the time limit and the memory cap. A file that
+    cannot be read gets one line on stderr and the exit status is 1; --debug (before the command:
+    odr --debug extract ...) adds the traceback."""
     try:
         sink = sink_for(output, SinkOptions(pretty=pretty)) if output else None
     except OutputError as exc:
@@ -94,24 +108,20 @@ def extract(ctx, files, output, pretty, no_evidence, timeout, **reading) -> None
     extractor = make_extractor(**reading)
     debug = ctx.obj["debug"]
     entries, failed = [], 0
-    for path in files:
-        try:
-            with time_limit(timeout, hard_stop=_hard_stop(path, timeout, files)):
-                record = extractor.extract_file(path)
-        except Exception as exc:  # ExtractionFailure, or a bug that escaped the pipeline's net
-            failure = exc if isinstance(exc, ExtractionFailure) else ExtractionFailure(
-                ErrorKind.internal, f"{type(exc).__name__}: {exc}", path=str(path))
-            failure.path = failure.path or str(path)  # a timeout is raised outside the reader
-            failed += 1
-            if debug:
-                click.echo("".join(traceback.format_exception(exc)).rstrip(), err=True)
-            click.echo(f"odr: {failure.one_line()}", err=True)
-            continue
-        if sink:
-            entries.append(record_entry(record, evidence=not no_evidence))
-        else:  # streamed, so what is done is out even if a later file has to be abandoned
-            sys.stdout.write(record_json(record, evidence=not no_evidence, pretty=pretty and len(files) == 1) + "\n")
-            sys.stdout.flush()
+    results = extractor.extract_many(files, limits=worker_limits(timeout, max_memory), debug=debug)
+    with contextlib.closing(results):
+        for _path, result in results:
+            if isinstance(result, ExtractionFailure):
+                failed += 1
+                if debug and result.traceback:
+                    click.echo(result.traceback.rstrip(), err=True)
+                click.echo(f"odr: {result.one_line()}", err=True)
+                continue
+            if sink:
+                entries.append(record_entry(result, evidence=not no_evidence))
+            else:  # streamed, so what is done is out even if a later file has to be abandoned
+                sys.stdout.write(record_json(result, evidence=not no_evidence, pretty=pretty and len(files) == 1) + "\n")
+                sys.stdout.flush()
     if sink:
         try:
             sink.write(entries)
@@ -120,37 +130,20 @@ def extract(ctx, files, output, pretty, no_evidence, timeout, **reading) -> None
     sys.exit(1 if failed else 0)
 
 
-def _hard_stop(path, timeout: float, files) -> Callable[[], None]:
-    """Last resort when a file holds the main thread in native code past its time limit (SIGALRM only
-    reaches Python code): report it as a timeout and end the process. Files after it are not read;
-    -o is not written (it is written whole or not at all). odr batch isolates files in processes."""
-
-    def stop() -> None:
-        rest = len(files) - list(files).index(path) - 1
-        failure = ExtractionFailure(ErrorKind.timeout, f"stuck past the {timeout:g} s limit; odr stopped", path=str(path))
-        note = f"; {rest} later file(s) not read (odr batch isolates each file)" if rest else ""
-        sys.stderr.write(f"odr: {failure.one_line()}{note}\n")
-        sys.stderr.flush()
-        os._exit(1)
-
-    return stop
-
-
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help=f"OUT: {', '.join(SINKS)} (.db: SQLite for Datasette); the suffix picks the format.")
 @click.option("-j", "--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes [default: all cores].")
-@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
-              help="Seconds per file before it becomes a 'timeout' error (0: no limit).")
 @click.option("--resume", is_flag=True, help="Keep OUT and skip inputs whose sha256 is already in it.")
 @click.option("--ext", "extensions", multiple=True, metavar="EXT",
               help="Only take files with this suffix from folders and globs (e.g. --ext pdf --ext txt).")
 @click.option("--no-evidence", is_flag=True, help="Leave out where each field was found.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar [default: when stderr is a terminal].")
+@worker_options
 @read_options
-def batch(inputs, output, workers, timeout, resume, extensions, no_evidence, progress, **reading) -> None:
+def batch(inputs, output, workers, timeout, max_memory, resume, extensions, no_evidence, progress, **reading) -> None:
     """Extract every file in INPUTS (files, folders, globs) into OUT.
 
     Every input ends as one record or one error entry. Exit status: 0 when all became records,
@@ -160,7 +153,7 @@ def batch(inputs, output, workers, timeout, resume, extensions, no_evidence, pro
     make_extractor(**reading)  # check profiles and options here, before any worker starts
     spec = ExtractorSpec(tuple(reading["profiles"]), reading["model"], reading_options(**reading))
     try:
-        summary = run_batch(inputs, output, factory=spec, workers=workers, timeout=timeout or None,
+        summary = run_batch(inputs, output, factory=spec, workers=workers, limits=worker_limits(timeout, max_memory),
                             resume=resume, evidence=not no_evidence, extensions=extensions, progress=progress)
     except OutputError as exc:
         raise click.ClickException(str(exc)) from None

@@ -46,6 +46,11 @@ class ExtractionFailure(Exception):
         self.path = path
         self.sha256 = sha256
         self.advice = advice  # replaces the kind's usual advice when the case needs its own
+        self.traceback: str | None = None  # where it was raised, when a worker process raised it (--debug)
+
+    def __reduce__(self):
+        """Failures travel from worker processes to the main one, traceback text included."""
+        return _rebuild, (self.kind, self.message, self.path, self.sha256, self.advice, self.traceback)
 
     def one_line(self) -> str:
         """One line, whatever the path or a library's message hold (a newline in a file name included)."""
@@ -55,3 +60,9 @@ class ExtractionFailure(Exception):
 
     def to_error(self) -> ExtractionError:
         return ExtractionError(path=self.path or "", sha256=self.sha256, kind=self.kind, message=self.one_line())
+
+
+def _rebuild(kind, message, path, sha256, advice, traceback) -> ExtractionFailure:
+    failure = ExtractionFailure(kind, message, path=path, sha256=sha256, advice=advice)
+    failure.traceback = traceback
+    return failure

@@ -1,14 +1,15 @@
-"""Limits that hold against hostile files: time, and bytes after decompression.
+"""Limits that hold against hostile files: time, memory, and bytes after decompression.
 
-* `time_limit(seconds)`: a per-file deadline for work in the main thread (``odr extract``). SIGALRM
+* `time_limit(seconds)`: a per-file deadline for Python code in a worker's main thread. SIGALRM
   interrupts Python code and raises `TimeLimitExceeded`, a BaseException so that a library's broad
   ``except Exception`` cannot swallow it; the context manager turns it into
-  ExtractionFailure(timeout). Native code (pdfium) only sees the signal when it returns to Python,
-  so a `hard_stop` callback can be given: a watchdog thread calls it when the deadline has passed by
-  `grace` seconds and the main thread has still not come back. ``odr batch`` does not need this: it
-  runs each file in a worker process and kills the worker (extractor/batch.py).
+  ExtractionFailure(timeout). Native code (pdfium) and a long regex only see the signal when they
+  return to Python: for them the parent process kills the worker (extractor/workers.py).
 * `remaining()`: seconds left under the innermost active time limit (None without one), for
   subprocesses such as tesseract that take their own timeout.
+* `cap_memory(max_memory)`: a worker's address space (RLIMIT_AS) capped at what it holds now plus
+  `max_memory`, so an allocation past it fails inside that worker: MemoryError in Python
+  (`memory_failure`, too_large), an abort in pdfium (reported by the parent the same way).
 * `check_zip(data, max_inflated)`: a .docx is a ZIP; refuse one whose members, by the sizes in the
   central directory, inflate past the limit, before anything is decompressed. Python's zipfile never
   yields more than a member's declared size, so the declared sizes bound what a reader can inflate.
@@ -23,12 +24,13 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import resource
 import signal
 import threading
 import time
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from models import ErrorKind
 
@@ -63,12 +65,7 @@ def remaining() -> float | None:
 
 
 @contextlib.contextmanager
-def time_limit(
-    seconds: float | None,
-    *,
-    hard_stop: Callable[[], None] | None = None,
-    grace: float = 5.0,
-) -> Iterator[None]:
+def time_limit(seconds: float | None) -> Iterator[None]:
     """Raise ExtractionFailure(timeout) when the block runs longer than `seconds` (None or 0: no limit).
 
     Works in the main thread only (SIGALRM); elsewhere the block simply runs without a limit."""
@@ -88,21 +85,43 @@ def time_limit(
     previous = signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     _deadlines.append(time.monotonic() + seconds)
-    watchdog = None
-    if hard_stop is not None:
-        watchdog = threading.Timer(seconds + grace, hard_stop)
-        watchdog.daemon = True
-        watchdog.start()
     try:
         yield
     except TimeLimitExceeded:
-        raise ExtractionFailure(ErrorKind.timeout, f"not finished after {seconds:g} s; abandoned") from None
+        raise ExtractionFailure(ErrorKind.timeout, f"stopped at the {seconds:g} s time limit") from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         _deadlines.pop()
-        if watchdog is not None:
-            watchdog.cancel()
+
+
+# --------------------------------------------------------------------------------------------------
+# memory
+
+
+def cap_memory(max_memory: int | None) -> None:
+    """Cap this process's address space at its present size plus `max_memory` bytes (None: no cap).
+
+    Relative, not absolute: what a worker holds once loaded (spaCy, pdfium, the profile; threads'
+    reserved stacks) varies with the machine, the bytes one file may add do not. Linux only."""
+    if not max_memory:
+        return
+    try:
+        with open("/proc/self/statm") as handle:
+            size = int(handle.read().split()[0]) * resource.getpagesize()
+    except OSError:
+        return
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = size + max_memory
+    if hard != resource.RLIM_INFINITY:
+        cap = min(cap, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+
+
+def memory_failure(max_memory: int | None, what: str) -> ExtractionFailure:
+    limit = f" under the {max_memory // _MB:,} MB --max-memory limit" if max_memory else ""
+    return ExtractionFailure(ErrorKind.too_large, f"{what}{limit}",
+                             advice="raise --max-memory if the file is genuine")
 
 
 # --------------------------------------------------------------------------------------------------

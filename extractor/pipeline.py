@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 import os
-from collections.abc import Iterable
+import traceback
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 
 from models import DecisionRecord, ErrorKind, Evidence, SourceInfo
@@ -13,11 +16,13 @@ from .document import Document
 from .errors import ExtractionFailure
 from .fields import Context, Found
 from .layout import Layout
+from .limits import memory_failure
 from .nlp import NLP
 from .profile import Profile, ProfileSet
 from .readers import ReadOptions, read_bytes, read_file
 from .readers.text import text_document
 from .registry import FIELDS
+from .workers import Limits, run
 
 
 @dataclass
@@ -45,6 +50,21 @@ class Extractor:
     def extract_file(self, path: str | os.PathLike) -> DecisionRecord:
         return self.extract_document(read_file(path, options=self.options))
 
+    def extract_many(
+        self, paths: Iterable[str | os.PathLike], *, limits: Limits = Limits(), debug: bool = False
+    ) -> Generator[tuple[str, DecisionRecord | ExtractionFailure], None, None]:
+        """(path, record or failure) for each file in order, each read in a worker process with a time
+        limit and a memory cap (extractor/workers.py). A file that runs past them, or crashes its worker
+        (pdfium aborting on a bomb), fails alone as `timeout` or `too_large`; the next file is read by
+        a new worker. `debug` keeps each failure's traceback text (`failure.traceback`)."""
+        names = [str(os.fspath(p)) for p in paths]
+        read = functools.partial(_extract_or_fail, self, debug)
+        with contextlib.closing(run(names, lambda: read, limits=limits)) as results:
+            for index, result in results:
+                if isinstance(result, ExtractionFailure):
+                    result.path = result.path or names[index]
+                yield names[index], result
+
     def extract_bytes(self, data: bytes, path: str | None = None) -> DecisionRecord:
         return self.extract_document(read_bytes(data, path=path, options=self.options))
 
@@ -58,10 +78,27 @@ class Extractor:
             return build_record(document, self.profiles.for_text(document.text), self.nlp)
         except ExtractionFailure:
             raise
+        except MemoryError:
+            raise memory_failure(None, "ran out of memory building the record") from None
         except Exception as exc:  # a bug in odr must not masquerade as a bad file
             raise ExtractionFailure(
                 ErrorKind.internal, f"{type(exc).__name__}: {exc}", path=document.path, sha256=document.sha256
             ) from exc
+
+
+def _extract_or_fail(extractor: Extractor, debug: bool, path: str) -> DecisionRecord | ExtractionFailure:
+    """In a worker: the record, or the failure (never raised: it travels back to the main process)."""
+    try:
+        return extractor.extract_file(path)
+    except ExtractionFailure as failure:
+        failure.traceback = traceback.format_exc() if debug else None
+        return failure
+    except MemoryError:
+        return memory_failure(None, "ran out of memory")
+    except Exception as exc:  # a bug that escaped the pipeline's net
+        bug = ExtractionFailure(ErrorKind.internal, f"{type(exc).__name__}: {exc}", path=path)
+        bug.traceback = traceback.format_exc() if debug else None
+        return bug
 
 
 def build_record(document: Document, profile: Profile, nlp: NLP | None) -> DecisionRecord:

@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 from extractor.batch import ExtractorSpec, expand_inputs, run_batch
 from extractor.cli import cli
+from extractor.workers import Limits
 from extractor.writers import OutputError
 
 HERE = Path(__file__).resolve().parent
@@ -68,7 +69,7 @@ def test_every_input_is_a_record_or_an_error(archive, tmp_path, suffix):
     out = tmp_path / "out" / f"decisions{suffix}"
     files = expand_inputs(inputs)
     assert len(files) == 10  # 4 text, 2 pdf, 3 bad files, 1 missing path
-    summary = run_batch(inputs, out, workers=2, timeout=30)
+    summary = run_batch(inputs, out, workers=2, limits=Limits(timeout=30))
     records, errors, duplicates = assert_accounts_for(out, files)
     assert len(records) == 6 and summary.ok == 6 and not duplicates
     kinds = sorted(e["kind"] for e in errors)
@@ -202,7 +203,7 @@ def test_a_stuck_file_becomes_a_timeout_error_and_the_batch_goes_on(archive, tmp
     root, inputs = archive
     (root / "stuck.txt").write_text(text_record(77) + "\nSTUCK\n", encoding="utf-8")
     out = tmp_path / "decisions.jsonl"
-    summary = run_batch(inputs, out, workers=2, timeout=1.5, factory=hanging_factory)
+    summary = run_batch(inputs, out, workers=2, limits=Limits(timeout=1.5), factory=hanging_factory)
     records, errors, _ = assert_accounts_for(out, expand_inputs(inputs))
     timeouts = [e for e in errors if e["kind"] == "timeout"]
     assert len(timeouts) == 1 and timeouts[0]["path"].endswith("stuck.txt") and timeouts[0]["sha256"]
@@ -216,7 +217,9 @@ def test_a_crashing_worker_becomes_an_internal_error(archive, tmp_path):
     run_batch(inputs, out, workers=2, factory=crashing_factory)
     records, errors, _ = assert_accounts_for(out, expand_inputs(inputs))
     crashed = [e for e in errors if e["path"].endswith("boom.txt")]
-    assert len(crashed) == 1 and crashed[0]["kind"] == "internal"
+    assert len(crashed) == 1 and crashed[0]["kind"] == "internal" and crashed[0]["sha256"]
+    message = next(json.loads(line)["error"]["message"] for line in out.read_text().splitlines() if "boom.txt" in line)
+    assert "internal: the worker exited with status 9 while reading this file (try it again;" in message
     assert len(records) == 6
 
 
