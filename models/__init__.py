@@ -1,5 +1,6 @@
 """Pydantic schema of odr's output (no I/O)."""
 
+from .manifest import FetchKind, ManifestEntry
 from .record import (
     SCHEMA_VERSION,
     Amount,
@@ -31,6 +32,8 @@ __all__ = [
     "ExecutiveMember",
     "Exemption",
     "ExtractionError",
+    "FetchKind",
+    "ManifestEntry",
     "Method",
     "OfficerContact",
     "Person",

@@ -108,6 +108,10 @@ class SourceInfo(_Strict):
     format: SourceFormat
     pages: int
     reader: str
+    url: str | None = Field(default=None, description="where the file was fetched from (from the archive's manifest)")
+    site_id: str | None = Field(
+        default=None, description="the decision's id on the council's site; a decision page and its attachments share it")
+    fetched_at: dt.datetime | None = Field(default=None, description="when the file was fetched (UTC)")
 
 
 class DecisionRecord(_Strict):
