@@ -274,12 +274,16 @@ class ExtractorSpec:
     profiles: tuple[str, ...] = ()
     model: str = "auto"
     options: ReadOptions | None = None  # None for the defaults
+    council: str | None = None          # the records' council (extractor.manifest says which wins)
+    manifest: str | None = None         # an archive's manifest.jsonl: where each file was fetched from
 
     def __call__(self):
+        from .manifest import with_sources
         from .pipeline import Extractor
         from .readers import ReadOptions
 
-        return Extractor.create(tuple(self.profiles), self.model, self.options or ReadOptions())
+        extractor = Extractor.create(tuple(self.profiles), self.model, self.options or ReadOptions())
+        return with_sources(extractor, council=self.council, manifest=self.manifest)
 
 
 def _starter(factory: Callable, done: frozenset[str], evidence: bool) -> Callable[[], Callable[[str], tuple]]:
@@ -440,12 +444,14 @@ def run_batch(
     extensions: Iterable[str] = (),
     progress: Progress | bool | None = None,
     stop_after: int | None = None,
+    exclude: Iterable[str | os.PathLike] = (),
 ) -> Summary:
     """Extract every input into OUTPUT (format from its suffix). See the module docstring.
 
     `factory` builds a worker's extractor (anything with extract_file/extract_bytes); `limits` are
-    each file's time limit and memory cap; `stop_after` (a test hook) behaves like Ctrl-C once that
-    many results are in."""
+    each file's time limit and memory cap; `exclude`: files a folder walk or glob must not take as
+    inputs (the archive's manifest); `stop_after` (a test hook) behaves like Ctrl-C once that many
+    results are in."""
     started = time.monotonic()
     sink = writers.sink_for(output)
     journal = Journal(sink.path)
@@ -456,7 +462,7 @@ def run_batch(
             _finalize(sink, journal, carry_over=True)
         journal.discard()
         existing = _existing_keys(sink) if resume else Keys()
-        paths = expand_inputs(inputs, extensions=extensions, exclude=(sink.path, journal.path))
+        paths = expand_inputs(inputs, extensions=extensions, exclude=(sink.path, journal.path, *exclude))
         summary.inputs = len(paths)
         # Inputs that failed earlier without a readable file (no sha256) are tried again; their old
         # entries are dropped when OUT is rebuilt so that nothing is written twice.

@@ -13,6 +13,7 @@ from models import DecisionRecord
 
 from .errors import ExtractionFailure
 from .evaluate import evaluate, mismatch_lines
+from .manifest import ManifestError, read_manifest, with_sources
 from .pipeline import Extractor
 from .profile import ProfileError
 from .readers import ReadOptions
@@ -58,6 +59,11 @@ def worker_limits(timeout: float, max_memory: int) -> Limits:
     return Limits(timeout=timeout or None, max_memory=max_memory * _MB or None)
 
 
+council_option = click.option(
+    "--council", metavar="NAME", default=None,
+    help="The council whose records these are: fills each record's council (the text's own naming stays as evidence).")
+
+
 def reading_options(max_bytes, max_pages, ocr, password, **_) -> ReadOptions:
     return ReadOptions(max_bytes=max_bytes * _MB, max_pages=max_pages, ocr=ocr, password=password)
 
@@ -93,9 +99,10 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--pretty", is_flag=True, help="Indent the JSON.")
 @click.option("--no-evidence", is_flag=True, help="Leave out where each field was found.")
 @worker_options
+@council_option
 @read_options
 @click.pass_context
-def extract(ctx, files, output, pretty, no_evidence, timeout, max_memory, **reading) -> None:
+def extract(ctx, files, output, pretty, no_evidence, timeout, max_memory, council, **reading) -> None:
     """Extract one record per FILE: one JSON object for one file, JSON Lines for several.
 
     Each file is read in a worker process, within the time limit and the memory cap. A file that
@@ -105,7 +112,7 @@ def extract(ctx, files, output, pretty, no_evidence, timeout, max_memory, **read
         sink = sink_for(output, SinkOptions(pretty=pretty)) if output else None
     except OutputError as exc:
         raise click.ClickException(str(exc)) from None
-    extractor = make_extractor(**reading)
+    extractor = with_sources(make_extractor(**reading), council=council)
     debug = ctx.obj["debug"]
     entries, failed = [], 0
     results = extractor.extract_many(files, limits=worker_limits(timeout, max_memory), debug=debug)
@@ -142,8 +149,13 @@ def extract(ctx, files, output, pretty, no_evidence, timeout, max_memory, **read
 @click.option("--no-evidence", is_flag=True, help="Leave out where each field was found.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar [default: when stderr is a terminal].")
 @worker_options
+@council_option
+@click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="An archive's manifest.jsonl (odr fetch): each record gets its file's URL, site id, fetch time "
+                   "and council. The manifest itself is not an input.")
 @read_options
-def batch(inputs, output, workers, timeout, max_memory, resume, extensions, no_evidence, progress, **reading) -> None:
+def batch(inputs, output, workers, timeout, max_memory, resume, extensions, no_evidence, progress, council, manifest,
+          **reading) -> None:
     """Extract every file in INPUTS (files, folders, globs) into OUT.
 
     Every input ends as one record or one error entry. Exit status: 0 when all became records,
@@ -151,10 +163,17 @@ def batch(inputs, output, workers, timeout, max_memory, resume, extensions, no_e
     from .batch import ExtractorSpec, run_batch
 
     make_extractor(**reading)  # check profiles and options here, before any worker starts
-    spec = ExtractorSpec(tuple(reading["profiles"]), reading["model"], reading_options(**reading))
+    if manifest is not None:
+        try:
+            read_manifest(manifest)
+        except ManifestError as exc:
+            raise click.ClickException(str(exc)) from None
+    spec = ExtractorSpec(tuple(reading["profiles"]), reading["model"], reading_options(**reading), council=council,
+                         manifest=str(manifest) if manifest is not None else None)
     try:
         summary = run_batch(inputs, output, factory=spec, workers=workers, limits=worker_limits(timeout, max_memory),
-                            resume=resume, evidence=not no_evidence, extensions=extensions, progress=progress)
+                            resume=resume, evidence=not no_evidence, extensions=extensions, progress=progress,
+                            exclude=[manifest] if manifest is not None else [])
     except OutputError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"odr batch: {summary.line()}", err=True)
