@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 import sys
 from pathlib import Path
@@ -11,6 +12,7 @@ import click
 
 from models import DecisionRecord
 
+from . import fetch as fetching
 from .errors import ExtractionFailure
 from .evaluate import evaluate, mismatch_lines
 from .manifest import ManifestError, read_manifest, with_sources
@@ -177,6 +179,52 @@ def batch(inputs, output, workers, timeout, max_memory, resume, extensions, no_e
     except OutputError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"odr batch: {summary.line()}", err=True)
+    sys.exit(summary.exit_status)
+
+
+@cli.command()
+@click.argument("base_url")
+@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="The first day of the range.")
+@click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD", default=None,
+              help="The last day of the range [default: today].")
+@click.option("-o", "--output", "archive", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="ARCHIVE: a new or empty folder, or one fetched into before (only what is new is fetched).")
+@click.option("--council", metavar="NAME", default=None,
+              help="The council whose site this is, written in the manifest for odr batch --manifest.")
+@click.option("--delay", type=click.FloatRange(min=0), default=fetching.DEFAULT_DELAY, show_default=True,
+              help="Seconds between one request and the next.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=fetching.DEFAULT_TIMEOUT,
+              show_default=True, help="Seconds a request may take.")
+@click.option("--retries", type=click.IntRange(min=0), default=fetching.DEFAULT_RETRIES, show_default=True,
+              help="Further tries after a timeout, a refused connection, a 429 or a 5xx.")
+@click.option("--backoff", type=click.FloatRange(min=0), default=fetching.DEFAULT_BACKOFF, show_default=True,
+              help="Seconds before the first retry, doubled for each next one.")
+@click.option("--max-failures", type=click.IntRange(min=1), default=fetching.DEFAULT_MAX_FAILURES, show_default=True,
+              help="Stop after this many URLs in a row get no answer or a 403, 429 or 5xx.")
+@click.option("--contact", metavar="EMAIL_OR_URL", default=None,
+              help="How the site's operators can reach you, sent in the User-Agent.")
+@click.option("--progress/--no-progress", default=None, help="Progress line [default: when stderr is a terminal].")
+def fetch(base_url, start, end, archive, council, delay, timeout, retries, backoff, max_failures, contact,
+          progress) -> None:
+    """Fetch the decisions a ModernGov site published from --from to --to into ARCHIVE.
+
+    BASE_URL is the site's address (https://democracy.example.gov.uk/). Each decision page is saved as
+    ARCHIVE/SITE_ID/decision.html with its documents beside it; ARCHIVE/manifest.jsonl has a line for
+    every URL asked for, failures included. Re-running fetches only what is new or failed before.
+    Exit status: 0 when every URL was fetched, 1 when some failed or the site stopped answering,
+    130 when interrupted."""
+    options = fetching.FetchOptions(delay=delay, timeout=timeout, retries=retries, backoff=backoff,
+                                    max_failures=max_failures, contact=contact)
+    last = (end or datetime.datetime.now()).date()
+    try:
+        summary = fetching.fetch_site(base_url, start.date(), last, archive, council=council, options=options,
+                                      progress=progress)
+    except fetching.FetchError as exc:
+        raise click.ClickException(str(exc)) from None
+    if summary.stopped:
+        click.echo(f"odr fetch: {summary.stopped}", err=True)
+    click.echo(f"odr fetch: {summary.line()}", err=True)
     sys.exit(summary.exit_status)
 
 
