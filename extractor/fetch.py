@@ -292,9 +292,9 @@ class Progress:
         self.enabled = self.stream.isatty() if enabled is None else enabled
         self.last = 0.0
 
-    def update(self, summary: FetchSummary, where: str, *, force: bool = False) -> None:
+    def update(self, summary: FetchSummary, where: str) -> None:
         now = time.monotonic()
-        if not self.enabled or (not force and now - self.last < 0.1):
+        if not self.enabled or now - self.last < 0.1:
             return
         self.last = now
         self.stream.write(f"\r{where}  decisions {summary.pages + summary.pages_before}/{summary.listed}  documents "
@@ -378,15 +378,15 @@ class _Crawl:
                 self.record(response, FetchKind.list)
                 return page.decisions
             response.error, response.failure = "not a ModernGov list of decisions", "not_moderngov"
-            if not self.recognised:
-                self.record(response, FetchKind.list)
-                raise _GiveUp(f"{url}: not a ModernGov list of decisions; is {self.root} the address of a ModernGov "
-                              "site (the folder its mgDelegatedDecisions.aspx page is in)?")
         if parts is not None and (response.failure in ("timeout", "connection") or (response.status or 0) >= 500):
             self.summary.splits += 1
             self.record(response, FetchKind.list, error=f"{response.error}; asked for again in two halves")
             return self.read_list(*parts[0]) + self.read_list(*parts[1])
         self.record(response, FetchKind.list)
+        if not self.recognised and response.status is not None and not response.site_trouble:
+            # The site answered, but not with a ModernGov list: a wrong address, not a busy site.
+            raise _GiveUp(f"{url}: {response.error}; is {self.root} the address of a ModernGov site (the folder "
+                          "its mgDelegatedDecisions.aspx page is in)?")
         return []
 
     # -- decision pages and their documents ------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import itertools
 import json
 from collections import Counter
@@ -18,7 +19,7 @@ from moderngov_site import COUNCIL, Decision, Document, Site, standard_site
 
 from extractor import moderngov
 from extractor.cli import cli
-from extractor.fetch import FetchError, FetchOptions, fetch_site
+from extractor.fetch import FetchError, FetchOptions, Progress, fetch_site
 from extractor.manifest import MANIFEST, read_manifest
 from models import FetchKind
 
@@ -28,9 +29,10 @@ QUICK = FetchOptions(delay=0, backoff=0, timeout=0.2)
 
 
 def run(site: Site, archive: Path, *, options: FetchOptions = QUICK, council: str | None = COUNCIL, base: str = BASE,
-        start: dt.date = FROM, end: dt.date = TO, transport: httpx.BaseTransport | None = None, **kwargs):
+        start: dt.date = FROM, end: dt.date = TO, transport: httpx.BaseTransport | None = None, progress=False,
+        **kwargs):
     return fetch_site(base, start, end, archive, council=council, options=options,
-                      transport=transport or site.transport(), progress=False, **kwargs)
+                      transport=transport or site.transport(), progress=progress, **kwargs)
 
 
 def manifest(archive: Path) -> dict[str, dict]:
@@ -319,6 +321,27 @@ def test_not_a_moderngov_site_stops_at_the_first_list(tmp_path):
     summary = run(standard_site(), tmp_path / "archive", transport=httpx.MockTransport(council_homepage))
     assert summary.stopped and "not a ModernGov list of decisions" in summary.stopped
     assert summary.requests == 1
+
+
+def test_a_wrong_address_stops_at_the_first_list_with_the_reason(tmp_path):
+    summary = run(standard_site(), tmp_path / "archive", base="https://democracy.morrowdale.example/council/")
+    assert summary.stopped and "HTTP 404" in summary.stopped and "address of a ModernGov site" in summary.stopped
+    assert summary.requests == 1 and summary.exit_status == 1
+
+
+@pytest.mark.parametrize("values", [dict(delay=-1), dict(timeout=0), dict(retries=-1), dict(max_failures=0)])
+def test_fetch_options_are_checked(values):
+    with pytest.raises(ValueError, match=next(iter(values))):
+        FetchOptions(**values)
+
+
+def test_a_progress_line_on_a_terminal(tmp_path):
+    stream = io.StringIO()
+    run(standard_site(), tmp_path / "archive", progress=Progress(stream, enabled=True), start=FROM,
+        end=dt.date(2024, 1, 31))
+    shown = stream.getvalue()
+    assert shown.startswith("\r2024-01  decisions ") and "requests" in shown
+    assert shown.endswith("\r\x1b[K")  # cleared for the summary
 
 
 def test_redirects_stay_on_the_site_and_an_error_page_is_a_failure(tmp_path):
