@@ -9,10 +9,10 @@ Which council a record names
 ----------------------------
 A council given by the user (`--council`, or through the manifest from `odr fetch --council`) is the
 record's `council`: the user knows whose site they fetched, while the text may name the council in
-any form ("the Council", "CBC") or not at all; `--council` wins over the manifest. What the text
-itself says stays as evidence: when it differs from the given name, its evidence moves from
-`council` to `council_stated`, so the span (and its quote) still shows how the document names the
-authority. A text that agrees keeps its evidence under `council`.
+any form ("the Council", "CBC") or not at all. `--council` wins over the manifest, and either over a
+council profile's `council`. What the text itself says stays as evidence: when it differs from the
+given name, its evidence moves from `council` to `council_stated`, so the span (and its quote) still
+shows how the document names the authority. A text that agrees keeps its evidence under `council`.
 """
 
 from __future__ import annotations

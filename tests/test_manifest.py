@@ -12,7 +12,6 @@ from click.testing import CliRunner
 
 from extractor.cli import cli
 from extractor.manifest import STATED_EVIDENCE, ManifestError, files_of, read_manifest, with_provenance
-from extractor.pipeline import Extractor
 from models import FetchKind, ManifestEntry
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
@@ -20,8 +19,8 @@ HARTWELL = SAMPLES / "hartwell-officer-decision.txt"  # names "Hartwell County C
 
 
 @pytest.fixture(scope="module")
-def hartwell():
-    return Extractor.create(model="blank").extract_file(HARTWELL)
+def hartwell(extractor):
+    return extractor.extract_file(HARTWELL)
 
 
 def entry(name: str, **values) -> ManifestEntry:
