@@ -37,6 +37,7 @@ re-run with --resume).
 from __future__ import annotations
 
 import contextlib
+import datetime
 import fcntl
 import functools
 import glob
@@ -51,7 +52,7 @@ from collections.abc import Callable, Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import ClassVar, TextIO
 
 from models import ErrorKind, ExtractionError
 
@@ -234,7 +235,8 @@ class Journal:
                     yield entry
 
 
-def _finalize(sink: writers.Sink, journal: Journal, *, carry_over: bool, drop_unhashed: AbstractSet[str] = frozenset()) -> None:
+def _finalize(sink: writers.Sink, journal: Journal, *, carry_over: bool, drop_unhashed: AbstractSet[str] = frozenset(),
+              run: writers.Run | None = None) -> None:
     """OUT := (OUT's entries, when carried over, less the unhashed errors to retry) + the journal's
     entries not already in it. Idempotent: a journal left behind by a run killed between the rename
     and its removal adds nothing twice."""
@@ -253,7 +255,7 @@ def _finalize(sink: writers.Sink, journal: Journal, *, carry_over: bool, drop_un
                 old.add(key)
                 yield entry
 
-    sink.write(new_entries(), keep=keep if carry_over else None)
+    sink.write(new_entries(), keep=keep if carry_over else None, run=run)
 
 
 def _existing_keys(sink: writers.Sink) -> Keys:
@@ -362,6 +364,8 @@ class Summary:
     interrupted: bool = False
     output: str = ""
     kinds: dict[str, int] = field(default_factory=dict)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (path, error kind) of each error entry
+    SHOWN_FAILURES: ClassVar[int] = 10
 
     @property
     def processed(self) -> int:
@@ -375,11 +379,17 @@ class Summary:
     def exit_status(self) -> int:
         return 130 if self.interrupted else (1 if self.failed else 0)
 
-    def line(self) -> str:
+    def line(self, *, every_failure: bool = False) -> str:
+        """One line: the counts, the failed files (the first ten, or all), the rate, OUT."""
         kinds = ", ".join(f"{k} {n}" for k, n in sorted(self.kinds.items()))
         text = (f"{self.ok} ok, {self.failed} failed{f' ({kinds})' if kinds else ''}, "
                 f"{self.duplicates} duplicate, {self.skipped} skipped "
                 f"in {self.seconds:.1f} s ({self.rate:.1f} docs/s) -> {self.output}")
+        if self.failures:
+            limit = len(self.failures) if every_failure else self.SHOWN_FAILURES
+            shown = ", ".join(f"{path} ({kind})" for path, kind in self.failures[:limit])
+            more = len(self.failures) - limit
+            text += f"; failed: {shown}{f' and {more} more' if more > 0 else ''}"
         if self.interrupted:
             left = self.inputs - self.processed - self.skipped - self.duplicates
             text = f"interrupted: {text}; {left} left, re-run with --resume to finish"
@@ -440,24 +450,37 @@ def run_batch(
     workers: int | None = None,
     limits: Limits = Limits(),
     resume: bool = False,
+    replace: bool = False,
     evidence: bool = True,
     extensions: Iterable[str] = (),
     progress: Progress | bool | None = None,
     stop_after: int | None = None,
     exclude: Iterable[str | os.PathLike] = (),
+    options: dict | None = None,
+    sink_options: writers.SinkOptions | None = None,
 ) -> Summary:
     """Extract every input into OUTPUT (format from its suffix). See the module docstring.
 
-    `factory` builds a worker's extractor (anything with extract_file/extract_bytes); `limits` are
-    each file's time limit and memory cap; `exclude`: files a folder walk or glob must not take as
-    inputs (the archive's manifest); `stop_after` (a test hook) behaves like Ctrl-C once that many
-    results are in."""
+    An OUT that holds an earlier run's output is refused unless `resume` (add to it) or `replace`
+    (start again; a database keeps its other tables). `factory` builds a worker's extractor (anything
+    with extract_file/extract_bytes); `limits` are each file's time limit and memory cap; `exclude`:
+    files a folder walk or glob must not take as inputs (the archive's manifest); `stop_after` (a test
+    hook) behaves like Ctrl-C once that many results are in; `options` are recorded with the run (the
+    .db `runs` table)."""
     started = time.monotonic()
-    sink = writers.sink_for(output)
+    own: dict[str, object] = {"workers": workers, "timeout": limits.timeout, "max_memory": limits.max_memory,
+                              "resume": resume, "replace": replace, "evidence": evidence,
+           "extensions": list(extensions)}
+    if isinstance(factory, ExtractorSpec):
+        own.update(profiles=list(factory.profiles), model=factory.model)
+    run = writers.Run("batch", datetime.datetime.now(datetime.UTC), options={**own, **(options or {})})
+    sink = writers.sink_for(output, sink_options or writers.SinkOptions())
     journal = Journal(sink.path)
     journal.lock()
     summary = Summary(output=str(sink.path))
     try:
+        if not (resume or replace) and sink.has_output():
+            raise writers.OutputError(f"{sink.path} holds an earlier run's output: --resume adds to it, --replace starts again")
         if resume and journal.path.exists():  # left by a killed run: into OUT first, OUT alone is the state
             _finalize(sink, journal, carry_over=True)
         journal.discard()
@@ -490,7 +513,8 @@ def run_batch(
             bar.close()
             try:
                 journal.close()
-                _finalize(sink, journal, carry_over=resume, drop_unhashed=retry)
+                run.inputs, run.skipped = summary.inputs, summary.skipped
+                _finalize(sink, journal, carry_over=resume, drop_unhashed=retry, run=run)
                 journal.discard()
             except writers.OutputError as exc:
                 raise writers.OutputError(f"{exc}{journal.after_failure()}") from None
@@ -537,6 +561,7 @@ def _dispatch(paths, factory, workers, limits, owners, has_entry, evidence, jour
                 else:
                     summary.failed += 1
                     summary.kinds[error_kind] = summary.kinds.get(error_kind, 0) + 1
+                    summary.failures.append((path, error_kind or ""))
             bar.update(summary)
             if stop_after is not None and count >= stop_after:
                 raise _Interrupted()

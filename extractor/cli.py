@@ -6,6 +6,7 @@ import contextlib
 import datetime
 import json
 import sys
+import tempfile
 from pathlib import Path
 
 import click
@@ -20,7 +21,7 @@ from .pipeline import Extractor
 from .profile import ProfileError
 from .readers import ReadOptions
 from .workers import DEFAULT_MAX_MEMORY, DEFAULT_TIMEOUT, Limits
-from .writers import SINKS, OutputError, SinkOptions, sink_for
+from .writers import SINKS, OutputError, Run, SinkOptions, sink_for
 
 _MB = 1024 * 1024
 
@@ -94,46 +95,98 @@ def cli(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
+def verbosity_option(func):
+    """-q / -v, shared by extract and batch."""
+    func = click.option("-v", "--verbose", "verbosity", flag_value=1,
+                        help="Say more: each file read (extract), every failed file (batch).")(func)
+    return click.option("-q", "--quiet", "verbosity", flag_value=-1, default=0,
+                        help="Say nothing on stderr but what stops the run; the exit status tells the rest.")(func)
+
+
+def output_options(func):
+    """How OUT is written, shared by extract and batch."""
+    options = [
+        click.option("--replace", is_flag=True, help="Write over an OUT that holds an earlier run's output "
+                     "(a database keeps its other tables)."),
+        click.option("--csv-raw", is_flag=True, help="CSV without the byte-order mark and without neutralising "
+                     "cells that start like a formula (=, +, -, @)."),
+        click.option("--no-evidence", is_flag=True, help="Leave out where each field was found."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+STDIN = "<stdin>"
+
+
+def _stdin_to_file(folder: Path, max_bytes: int) -> Path:
+    """Standard input into a private file, so that it is read in a worker like any other file; reading
+    stops one byte past the size limit (the reader then reports too_large)."""
+    path = folder / "stdin"
+    path.write_bytes(sys.stdin.buffer.read(max_bytes + 1))
+    return path
+
+
+def _sink(output: Path, **options):
+    try:
+        return sink_for(output, SinkOptions(**options))
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help=f"Write here instead of stdout: {', '.join(SINKS)} (SQLite); the suffix picks the format.")
 @click.option("--pretty", is_flag=True, help="Indent the JSON.")
-@click.option("--no-evidence", is_flag=True, help="Leave out where each field was found.")
+@output_options
 @worker_options
 @council_option
+@verbosity_option
 @read_options
 @click.pass_context
-def extract(ctx, files, output, pretty, no_evidence, timeout, max_memory, council, **reading) -> None:
-    """Extract one record per FILE: one JSON object for one file, JSON Lines for several.
+def extract(ctx, files, output, pretty, replace, csv_raw, no_evidence, timeout, max_memory, council, verbosity,
+            **reading) -> None:
+    """Extract one record per FILE (- reads standard input): one JSON object for one file, JSON Lines
+    for several (--pretty: each indented).
 
     Each file is read in a worker process, within the time limit and the memory cap. A file that
     cannot be read gets one line on stderr and the exit status is 1; --debug (before the command:
-    odr --debug extract ...) adds the traceback."""
-    try:
-        sink = sink_for(output, SinkOptions(pretty=pretty)) if output else None
-    except OutputError as exc:
-        raise click.ClickException(str(exc)) from None
+    odr --debug extract ...) adds the traceback. An existing OUT is written over only with --replace."""
+    sink = _sink(output, pretty=pretty, csv_raw=csv_raw) if output else None
+    if sink and not replace and sink.has_output():
+        raise click.ClickException(f"{output} exists: --replace writes over it")
     extractor = with_sources(make_extractor(**reading), council=council)
     debug = ctx.obj["debug"]
+    run = Run("extract", datetime.datetime.now(datetime.UTC), inputs=len(files),
+              options={"files": [str(f) for f in files], **reading})
     entries, failed = [], 0
-    results = extractor.extract_many(files, limits=worker_limits(timeout, max_memory), debug=debug)
-    with contextlib.closing(results):
-        for _path, result in results:
-            if isinstance(result, ExtractionFailure):
-                failed += 1
-                if debug and result.traceback:
-                    click.echo(result.traceback.rstrip(), err=True)
-                click.echo(f"odr: {result.one_line()}", err=True)
-                continue
-            if sink:
-                entries.append(record_entry(result, evidence=not no_evidence))
-            else:  # streamed, so what is done is out even if a later file has to be abandoned
-                sys.stdout.write(record_json(result, evidence=not no_evidence, pretty=pretty and len(files) == 1) + "\n")
-                sys.stdout.flush()
+    with tempfile.TemporaryDirectory(prefix="odr-stdin-") as folder:
+        paths = [_stdin_to_file(Path(folder), reading["max_bytes"] * _MB) if str(f) == "-" else f for f in files]
+        results = extractor.extract_many(paths, limits=worker_limits(timeout, max_memory), debug=debug)
+        with contextlib.closing(results):
+            for path, result in results:
+                if str(path).startswith(folder):  # standard input, read through a private file
+                    (result if isinstance(result, ExtractionFailure) else result.source).path = STDIN
+                if isinstance(result, ExtractionFailure):
+                    failed += 1
+                    if debug and result.traceback:
+                        click.echo(result.traceback.rstrip(), err=True)
+                    if verbosity >= 0:
+                        click.echo(f"odr: {result.one_line()}", err=True)
+                    continue
+                if verbosity > 0:
+                    click.echo(f"odr: {result.source.path}: {result.source.format.value}, {result.source.pages} page(s), "
+                               f"{len(result.evidence)} fields found, {len(result.warnings)} warning(s)", err=True)
+                if sink:
+                    entries.append(record_entry(result, evidence=not no_evidence))
+                else:  # streamed, so what is done is out even if a later file has to be abandoned
+                    sys.stdout.write(record_json(result, evidence=not no_evidence, pretty=pretty) + "\n")
+                    sys.stdout.flush()
     if sink:
         try:
-            sink.write(entries)
+            sink.write(entries, run=run)
         except OutputError as exc:
             raise click.ClickException(str(exc)) from None
     sys.exit(1 if failed else 0)
@@ -142,28 +195,34 @@ def extract(ctx, files, output, pretty, no_evidence, timeout, max_memory, counci
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help=f"OUT: {', '.join(SINKS)} (.db: SQLite for Datasette); the suffix picks the format.")
+              help=f"OUT: {', '.join(SINKS)} (.db: SQLite for Datasette, with a .metadata.json beside it); "
+                   "the suffix picks the format.")
 @click.option("-j", "--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes [default: all cores].")
 @click.option("--resume", is_flag=True, help="Keep OUT and skip inputs whose sha256 is already in it.")
 @click.option("--ext", "extensions", multiple=True, metavar="EXT",
               help="Only take files with this suffix from folders and globs (e.g. --ext pdf --ext txt).")
-@click.option("--no-evidence", is_flag=True, help="Leave out where each field was found.")
+@output_options
 @click.option("--progress/--no-progress", default=None, help="Progress bar [default: when stderr is a terminal].")
 @worker_options
 @council_option
 @click.option("--manifest", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="An archive's manifest.jsonl (odr fetch): each record gets its file's URL, site id, fetch time "
                    "and council. The manifest itself is not an input.")
+@verbosity_option
 @read_options
-def batch(inputs, output, workers, timeout, max_memory, resume, extensions, no_evidence, progress, council, manifest,
-          **reading) -> None:
+def batch(inputs, output, workers, timeout, max_memory, resume, extensions, replace, csv_raw, no_evidence, progress,
+          council, manifest, verbosity, **reading) -> None:
     """Extract every file in INPUTS (files, folders, globs) into OUT.
 
-    Every input ends as one record or one error entry. Exit status: 0 when all became records,
-    1 when some became error entries, 130 when interrupted (OUT holds what was done: --resume)."""
+    Every input ends as one record, error or duplicate entry. An OUT holding an earlier run's output
+    is refused unless --resume (add to it) or --replace (start again). Exit status: 0 when all became
+    records, 1 when some became error entries, 130 when interrupted (OUT holds what was done: --resume)."""
     from .batch import ExtractorSpec, run_batch
 
+    if resume and replace:
+        raise click.ClickException("--resume adds to OUT and --replace starts it again: choose one")
+    _sink(output)  # an unknown suffix is refused before any worker starts
     make_extractor(**reading)  # check profiles and options here, before any worker starts
     if manifest is not None:
         try:
@@ -172,13 +231,17 @@ def batch(inputs, output, workers, timeout, max_memory, resume, extensions, no_e
             raise click.ClickException(str(exc)) from None
     spec = ExtractorSpec(tuple(reading["profiles"]), reading["model"], reading_options(**reading), council=council,
                          manifest=str(manifest) if manifest is not None else None)
+    options = {"inputs": list(inputs), "council": council, "manifest": str(manifest) if manifest else None, **reading}
     try:
         summary = run_batch(inputs, output, factory=spec, workers=workers, limits=worker_limits(timeout, max_memory),
-                            resume=resume, evidence=not no_evidence, extensions=extensions, progress=progress,
+                            resume=resume, replace=replace, evidence=not no_evidence, extensions=extensions,
+                            progress=False if verbosity < 0 else progress, options=options,
+                            sink_options=SinkOptions(csv_raw=csv_raw),
                             exclude=[manifest] if manifest is not None else [])
     except OutputError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"odr batch: {summary.line()}", err=True)
+    if verbosity >= 0:
+        click.echo(f"odr batch: {summary.line(every_failure=verbosity > 0)}", err=True)
     sys.exit(summary.exit_status)
 
 

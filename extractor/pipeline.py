@@ -11,6 +11,7 @@ from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 
 from models import DecisionRecord, ErrorKind, Evidence, SourceInfo
+from models.record import QUOTE_CHARS
 
 from .document import Document
 from .errors import ExtractionFailure
@@ -112,10 +113,10 @@ def build_record(document: Document, profile: Profile, nlp: NLP | None) -> Decis
         if f is None:
             continue
         if f.span is not None:
-            evidence[name] = _evidence(f)
+            evidence[name] = _evidence(f, document.text)
         for key, part in f.parts.items():
             if part.span is not None:
-                evidence[key] = _evidence(part)
+                evidence[key] = _evidence(part, document.text)
     return DecisionRecord(
         **values,
         source=SourceInfo(
@@ -130,10 +131,12 @@ def build_record(document: Document, profile: Profile, nlp: NLP | None) -> Decis
     )
 
 
-def _evidence(found: Found) -> Evidence:
+def _evidence(found: Found, text: str) -> Evidence:
     span = found.span
     assert span is not None, "evidence needs a span"
+    quote = " ".join(text[span.start:span.end].split())
     return Evidence(
+        quote=quote if len(quote) <= QUOTE_CHARS else quote[:QUOTE_CHARS - 1] + "…",
         page=span.page,
         char_start=span.start,
         char_end=span.end,

@@ -34,25 +34,21 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
-import enum
 import json
 import os
 import shutil
 import sqlite3
-import types
-import typing
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from pydantic import BaseModel
 
-from models import DecisionRecord, SourceInfo
+from models import SCHEMA_VERSION, DateEntry, Evidence, ExtractionError
 
+from .columns import CSV_COLUMNS, DB_COLUMNS, Column, joined, kind_of, record_row
 from .output import atomic_path
-
-JOINER = " | "
 
 
 class OutputError(Exception):
@@ -91,7 +87,8 @@ def duplicate_entry(path: str | None, sha256: str | None, same_as: str | None) -
 
 @dataclass(frozen=True)
 class SinkOptions:
-    pretty: bool = False  # .json: indent
+    pretty: bool = False   # .json: indent
+    csv_raw: bool = False  # .csv: no byte-order mark, no formula neutralisation
 
 
 class Sink(Protocol):
@@ -99,14 +96,18 @@ class Sink(Protocol):
 
     path: Path
 
+    def has_output(self) -> bool:
+        """Does OUT hold what an odr run wrote (so writing without --resume or --replace would lose it)?"""
+        ...
+
     def entry_keys(self) -> Iterator[EntryKey]:
         """The keys of the entries OUT holds (none when it does not exist); OutputError when OUT is
         not something this sink wrote."""
         ...
 
-    def write(self, entries: Iterable[dict], *, keep: Keep | None = None) -> None:
+    def write(self, entries: Iterable[dict], *, keep: Keep | None = None, run: Run | None = None) -> None:
         """Replace OUT, atomically, with its entries that `keep` accepts (none when `keep` is None)
-        followed by `entries`."""
+        followed by `entries`; `run` describes the run (the .db sink records it)."""
         ...
 
 
@@ -183,11 +184,14 @@ class JsonlSink:
         except (OSError, UnicodeDecodeError) as exc:
             raise _unreadable(self.path, exc) from None
 
+    def has_output(self) -> bool:
+        return self.path.exists() and self.path.stat().st_size > 0
+
     def entry_keys(self) -> Iterator[EntryKey]:
         for _, entry in self._old():
             yield key_of(entry)
 
-    def write(self, entries, *, keep=None):
+    def write(self, entries, *, keep=None, run=None):
         with _writing(self.path) as temporary, open(temporary, "w", encoding="utf-8") as out:
             if keep is not None:
                 for line, entry in self._old():
@@ -217,11 +221,14 @@ class JsonSink:
         items = data if isinstance(data, list) else [data]
         return [_entry_dict(item, self.path, f"item {number}") for number, item in enumerate(items, 1)]
 
+    def has_output(self) -> bool:
+        return self.path.exists() and self.path.stat().st_size > 0
+
     def entry_keys(self) -> Iterator[EntryKey]:
         for entry in self._old():
             yield key_of(entry)
 
-    def write(self, entries, *, keep=None):
+    def write(self, entries, *, keep=None, run=None):
         kept = [entry for entry in self._old() if keep(key_of(entry))] if keep is not None else []
         items = kept + list(entries)
         data: object = items[0] if len(items) == 1 else items
@@ -230,73 +237,33 @@ class JsonSink:
             _synced(out)
 
 
-# -- flat rows from the model, shared by CSV and SQLite ---------------------------------------------
+# -- CSV --------------------------------------------------------------------------------------------
 
-# Parts of a record that are not flat columns: `source` gives sha256, path and source_* columns;
-# lists of models become their own SQLite tables; evidence and warnings are JSON in SQLite.
-_SPECIAL = ("source", "evidence", "schema_version")
-
-
-def _unwrap(annotation):
-    """Optional[X] -> X."""
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if len(args) == 1:
-            return args[0]
-    return annotation
+# OWASP's CSV-injection rule: a text cell starting with one of these can run as a formula in a
+# spreadsheet, so it is written with a leading apostrophe (which spreadsheets show as text).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _is_model(kind) -> bool:
-    return isinstance(kind, type) and issubclass(kind, BaseModel)
+def _csv_cell(value, *, raw: bool) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    text = str(value)
+    return "'" + text if not raw and text.startswith(FORMULA_STARTS) else text
 
 
-def _column_type(kind) -> type:
-    """The SQLite (sqlite-utils) type of a scalar field: bool and int are INTEGER, float FLOAT, the rest TEXT."""
-    if isinstance(kind, type):
-        if issubclass(kind, bool | int):
-            return int
-        if issubclass(kind, float):
-            return float
-        if issubclass(kind, str | enum.Enum | dt.date):
-            return str
-    return str  # lists and dicts are stored as JSON text
+def _uncell(text: str | None) -> str | None:
+    """A cell read back: the apostrophe added against formulas taken off."""
+    if text and text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text or None
 
 
-def record_columns() -> dict[str, type]:
-    """Flat column -> type for every field of DecisionRecord but source/evidence/schema_version:
-    nested models as name_sub, lists as they are (joined in CSV, a table or JSON in SQLite)."""
-    columns: dict[str, type] = {}
-    for name, info in DecisionRecord.model_fields.items():
-        if name in _SPECIAL:
-            continue
-        kind = _unwrap(info.annotation)
-        if _is_model(kind):
-            for sub, sub_info in kind.model_fields.items():
-                columns[f"{name}_{sub}"] = _column_type(_unwrap(sub_info.annotation))
-        else:
-            columns[name] = _column_type(kind)
-        if name == "rejected_options":
-            columns["rejected_options_count"] = int
-    return columns
-
-
-def source_columns() -> dict[str, type]:
-    """source_* columns from SourceInfo (path and sha256 are columns of their own)."""
-    return {f"source_{name}": _column_type(_unwrap(info.annotation))
-            for name, info in SourceInfo.model_fields.items() if name not in ("path", "sha256")}
-
-
-RECORD_COLUMNS = record_columns()
-CSV_COLUMNS = (["status", "sha256", "path", *RECORD_COLUMNS, *source_columns(), "schema_version",
-                "error_kind", "error_message", "same_as"])
-
-
-def _date_text(item: dict) -> str:
-    return f"{item['kind']} {item['value']} ({item['label']})"
-
-
-def flatten(entry: dict, *, join_lists: bool = True) -> dict:
-    """One flat row (column -> scalar) for an entry."""
+def csv_row(entry: dict) -> dict:
+    """One CSV row (column -> value) for an entry."""
     if "error" in entry:
         error = entry["error"]
         return {"status": "error", "sha256": error.get("sha256"), "path": error.get("path"),
@@ -304,56 +271,37 @@ def flatten(entry: dict, *, join_lists: bool = True) -> dict:
                 "error_message": error.get("message")}
     if "duplicate" in entry:
         return {"status": "duplicate", **entry["duplicate"]}
-    source = entry.get("source") or {}
-    row = {"status": "record", "sha256": source.get("sha256"), "path": source.get("path"),
-           "schema_version": entry.get("schema_version")}
-    row.update({f"source_{k}": v for k, v in source.items() if k not in ("path", "sha256")})
-    for name, value in entry.items():
-        if name in _SPECIAL:
-            continue
-        if isinstance(value, dict):
-            for sub, subvalue in value.items():
-                row[f"{name}_{sub}"] = subvalue
-        elif isinstance(value, list):
-            if name == "rejected_options":
-                row["rejected_options_count"] = len(value)
-            if join_lists:
-                row[name] = JOINER.join(_date_text(v) if name == "dates" else str(v) for v in value)
-            else:
-                row[name] = value
-        else:
-            row[name] = value
-    return row
-
-
-# -- CSV --------------------------------------------------------------------------------------------
-
-
-def _csv_cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+    row = record_row(entry)
+    for name, value in row.items():
+        if isinstance(value, list):
+            row[name] = joined(name, value)
+    return {"status": "record", **row}
 
 
 def _row_key(row: dict) -> EntryKey:
     status = row.get("status") or "record"
-    return EntryKey(status, row.get("path"), row.get("sha256") or None,
-                    (row.get("same_as") or None) if status == "duplicate" else None)
+    return EntryKey(status, _uncell(row.get("path")), _uncell(row.get("sha256")),
+                    _uncell(row.get("same_as")) if status == "duplicate" else None)
 
 
 class CsvSink:
+    """UTF-8 with a byte-order mark (Excel and LibreOffice then read "£" right) and cells neutralised
+    against formulas; `--csv-raw` turns both off."""
+
     suffix = ".csv"
 
     def __init__(self, path: Path, options: SinkOptions = SinkOptions()):
         self.path = path
+        self.raw = options.csv_raw
+
+    def has_output(self) -> bool:
+        return self.path.exists() and self.path.stat().st_size > 0
 
     def _old(self) -> Iterator[dict]:
         if not self.path.exists():
             return
         try:
-            with open(self.path, encoding="utf-8", newline="") as handle:
+            with open(self.path, encoding="utf-8-sig", newline="") as handle:
                 reader = csv.DictReader(handle)
                 if not reader.fieldnames or not {"status", "sha256", "path"} <= set(reader.fieldnames):
                     raise _not_ours(self.path, "no status, sha256, path columns")
@@ -365,28 +313,47 @@ class CsvSink:
         for row in self._old():
             yield _row_key(row)
 
-    def write(self, entries, *, keep=None):
-        with _writing(self.path) as temporary, open(temporary, "w", encoding="utf-8", newline="") as out:
-            writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore")
+    def write(self, entries, *, keep=None, run=None):
+        encoding = "utf-8" if self.raw else "utf-8-sig"
+        with _writing(self.path) as temporary, open(temporary, "w", encoding=encoding, newline="") as out:
+            writer = csv.DictWriter(out, fieldnames=[c.name for c in CSV_COLUMNS], extrasaction="ignore")
             writer.writeheader()
             if keep is not None:
-                for row in self._old():
+                for row in self._old():  # cells as they were written
                     if keep(_row_key(row)):
                         writer.writerow({k: (v if v is not None else "") for k, v in row.items() if k})
             for entry in entries:
-                writer.writerow({k: _csv_cell(v) for k, v in flatten(entry).items()})
+                writer.writerow({k: _csv_cell(v, raw=self.raw) for k, v in csv_row(entry).items()})
             _synced(out)
 
 
 # -- SQLite -----------------------------------------------------------------------------------------
 
+# The tables odr owns in a .db; any other table there is the user's and is never touched.
+ODR_TABLES = ("decisions", "rejected_options", "dates", "evidence", "errors", "duplicates", "runs", "councils")
+FTS_COLUMNS = ("subject", "decision", "reasons", "rejected_options")  # full-text search, porter stemming
+_DB_TYPES = {name: column.kind for name, column in ((c.name, c) for c in DB_COLUMNS)}
+_CHILDREN = ("rejected_options", "dates", "evidence")
+
+
+def _db_value(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
 
 class SqliteSink:
+    """SQLite for Datasette; see README "The SQLite dataset". Only odr's own tables are written: a
+    database that holds other tables keeps them."""
+
     suffix = ".db"
     CHUNK = 500  # entries per insert
 
     def __init__(self, path: Path, options: SinkOptions = SinkOptions()):
         self.path = path
+        self.metadata_path = path.with_name(path.stem + ".metadata.json")
 
     @contextlib.contextmanager
     def _open(self, path: Path):
@@ -398,118 +365,254 @@ class SqliteSink:
         finally:
             db.close()
 
+    def _tables(self) -> list[str]:
+        try:
+            with self._open(self.path) as db:
+                return db.table_names()
+        except sqlite3.DatabaseError as exc:  # "file is not a database"
+            raise _not_ours(self.path, f"not a usable SQLite database ({exc})") from None
+
+    def has_output(self) -> bool:
+        return self.path.exists() and bool({"decisions", "errors"} & set(self._tables()))
+
     def entry_keys(self) -> Iterator[EntryKey]:
         if not self.path.exists():
             return
-        try:
-            with self._open(self.path) as db:
-                tables = db.table_names()
-                if "decisions" not in tables or "errors" not in tables:
-                    raise _not_ours(self.path, "no decisions and errors tables")
-                yield from self._keys(db)
-        except sqlite3.DatabaseError as exc:  # "file is not a database"
-            raise _not_ours(self.path, f"not a usable SQLite database ({exc})") from None
+        if not {"decisions", "errors"} <= set(self._tables()):
+            raise _not_ours(self.path, "no decisions and errors tables")
+        with self._open(self.path) as db:
+            yield from self._keys(db)
 
     @staticmethod
     def _keys(db) -> list[EntryKey]:
         keys = [EntryKey("record", path, sha) for sha, path in db.execute("select sha256, path from decisions")]
         keys += [EntryKey("error", path, sha) for sha, path in db.execute("select sha256, path from errors")]
-        if "duplicates" in db.table_names():  # a database written before duplicates had entries has none
-            keys += [EntryKey("duplicate", path, sha, same_as)
-                     for path, sha, same_as in db.execute("select path, sha256, same_as from duplicates")]
+        keys += [EntryKey("duplicate", path, sha, same_as)
+                 for path, sha, same_as in db.execute("select path, sha256, same_as from duplicates")]
         return keys
 
-    @staticmethod
-    def _create(db) -> None:
-        columns: dict[str, type] = {"sha256": str, "path": str}
-        columns.update((name, kind) for name, kind in RECORD_COLUMNS.items() if name not in ("dates", "rejected_options"))
-        columns.update(source_columns())
-        columns.update(schema_version=str, evidence=str)
-        db["decisions"].create(columns, pk="sha256")
-        db["rejected_options"].create(
-            {"id": int, "decision_sha256": str, "position": int, "option": str},
-            pk="id", foreign_keys=[("decision_sha256", "decisions", "sha256")])
-        db["dates"].create(
-            {"id": int, "decision_sha256": str, "kind": str, "value": str, "label": str},
-            pk="id", foreign_keys=[("decision_sha256", "decisions", "sha256")])
-        db["errors"].create(
-            {"id": int, "path": str, "sha256": str, "kind": str, "message": str, "schema_version": str}, pk="id")
-        db["rejected_options"].create_index(["decision_sha256"])
-        db["dates"].create_index(["decision_sha256"])
-        db["errors"].create_index(["sha256"])
-        db["errors"].create_index(["kind"])
-        SqliteSink._create_duplicates(db)
-        db["decisions"].enable_fts(["subject", "decision"], create_triggers=True)
-
-    @staticmethod
-    def _create_duplicates(db) -> None:
-        db["duplicates"].create(
-            {"path": str, "sha256": str, "same_as": str, "decision_sha256": str},
-            pk="path", foreign_keys=[("decision_sha256", "decisions", "sha256")], if_not_exists=True)
-        db["duplicates"].create_index(["sha256"], if_not_exists=True)
-
-    def write(self, entries, *, keep=None):
-        carry_over = keep is not None and self.path.exists()
-        if carry_over:
-            list(self.entry_keys())  # refuse a foreign or broken OUT before copying it
+    def write(self, entries, *, keep=None, run=None):
+        exists = self.path.exists()
+        if exists:
+            tables = set(self._tables())  # refuses a file that is not SQLite before copying it
+            if keep is not None and not {"decisions", "errors"} <= tables:
+                raise _not_ours(self.path, "no decisions and errors tables")
         with _writing(self.path) as temporary:
             temporary.unlink()
-            if carry_over:
+            if exists:
                 shutil.copyfile(self.path, temporary)
-            with self._open(temporary) as db, db.conn:
-                if carry_over:
-                    self._create_duplicates(db)
-                    self._drop(db, [key for key in self._keys(db) if not keep(key)])
-                else:
-                    self._create(db)
-                rows: dict[str, list[dict]] = {table: [] for table in ("decisions", "rejected_options", "dates", "errors", "duplicates")}
-                for count, entry in enumerate(entries, 1):
-                    self._rows(entry, rows)
-                    if count % self.CHUNK == 0:
-                        self._flush(db, rows)
-                self._flush(db, rows)
-                db.execute("update duplicates set decision_sha256 = sha256 where decision_sha256 is null "
-                           "and sha256 in (select sha256 from decisions)")
+            with self._open(temporary) as db:
+                with db.conn:
+                    if keep is None:
+                        _drop_tables(db)
+                    _create_tables(db)
+                    if keep is not None:
+                        _drop_entries(db, [key for key in self._keys(db) if not keep(key)])
+                    counts = _insert(db, entries, self.CHUNK)
+                    _refresh_councils(db)
+                    if run is not None:
+                        db["runs"].insert(run.row(counts))
+                _tidy(db)
+                columns = {table: [c.name for c in db[table].columns] for table in ODR_TABLES if db[table].exists()}
+        with _writing(self.metadata_path) as temporary:
+            temporary.write_text(json.dumps(datasette_metadata(self.path, columns), indent=2) + "\n", encoding="utf-8")
 
-    @staticmethod
-    def _drop(db, keys: list[EntryKey]) -> None:
-        for key in keys:
-            if key.status == "duplicate":
-                db.execute("delete from duplicates where path = ?", [key.path])
-            elif key.status == "error":
-                db.execute("delete from errors where path = ? and sha256 is ?", [key.path, key.sha256])
-            else:
-                for child in ("rejected_options", "dates"):
-                    db.execute(f"delete from {child} where decision_sha256 = ?", [key.sha256])
-                db.execute("delete from decisions where sha256 = ?", [key.sha256])
 
-    @staticmethod
-    def _rows(entry: dict, rows: dict[str, list]) -> None:
-        if "duplicate" in entry:
-            rows["duplicates"].append(dict(entry["duplicate"]))
-            return
-        if "error" in entry:
-            error = entry["error"]
-            rows["errors"].append({k: error.get(k) for k in ("path", "sha256", "kind", "message", "schema_version")})
-            return
-        row = flatten(entry, join_lists=False)
-        sha = row["sha256"]
-        for position, option in enumerate(row.pop("rejected_options", None) or [], 1):
-            rows["rejected_options"].append({"decision_sha256": sha, "position": position, "option": option})
-        for item in row.pop("dates", None) or []:
-            rows["dates"].append({"decision_sha256": sha, "kind": item["kind"], "value": item["value"],
-                                  "label": item["label"]})
-        row.pop("status", None)
-        row["warnings"] = json.dumps(row.get("warnings") or [], ensure_ascii=False)
-        row["evidence"] = json.dumps(entry.get("evidence") or {}, ensure_ascii=False)
-        rows["decisions"].append(row)
+def _drop_tables(db) -> None:
+    if db["decisions"].exists() and db["decisions"].detect_fts():
+        db["decisions"].disable_fts()
+    for table in reversed(ODR_TABLES):  # children before the tables they point at
+        db[table].drop(ignore=True)
 
-    @staticmethod
-    def _flush(db, rows: dict[str, list]) -> None:
-        for table, batch in rows.items():  # decisions first: the other tables point at them
-            if batch:
-                db[table].insert_all(batch, alter=table == "decisions")
-                batch.clear()
+
+_ID = Column("id", int, "row id")
+_DECISION_ID = Column("decision_id", int, "the decision it belongs to (decisions.id)")
+
+
+def _model_columns(model: type[BaseModel], skip: tuple[str, ...] = ()) -> list[Column]:
+    return [Column(name, kind_of(info.annotation), info.description or "")
+            for name, info in model.model_fields.items() if name not in skip]
+
+
+# The other tables odr owns, column by column (decisions' columns come from columns.py).
+TABLES: dict[str, list[Column]] = {
+    "rejected_options": [_ID, _DECISION_ID, Column("position", int, "1, 2, ... in the record's order"),
+                         Column("option", str, "the option as printed")],
+    "dates": [_ID, _DECISION_ID, *_model_columns(DateEntry)],
+    "evidence": [_ID, _DECISION_ID, Column("field", str, "the field: a record key, or dates[i] for the i-th entry of the record's dates"),
+                 *_model_columns(Evidence)],
+    "errors": [_ID, *_model_columns(ExtractionError, skip=("schema_version",)),
+               Column("schema_version", str, "the version of the schema the entry follows")],
+    "duplicates": [Column("path", str, "the input path as given (primary key)"),
+                   Column("sha256", str, "SHA-256 of the file's bytes"),
+                   Column("same_as", str, "the path whose record or error entry has these bytes"),
+                   Column("decision_id", int, "that record (decisions.id); empty when the entry it shares is an error")],
+    "runs": [_ID, Column("odr_version", str, "the odr that ran"), Column("schema_version", str, "the schema it wrote"),
+             Column("command", str, "extract or batch"), Column("started", str, "when it started (UTC, ISO 8601)"),
+             Column("finished", str, "when it wrote OUT (UTC, ISO 8601)"), Column("inputs", int, "inputs named"),
+             Column("records", int, "record entries written"), Column("errors", int, "error entries written"),
+             Column("duplicates", int, "duplicate entries written"),
+             Column("skipped", int, "inputs already in OUT (--resume)"), Column("options", str, "the run's options (JSON)")],
+    "councils": [Column("name", str, "the council (primary key; decisions.council points here)"),
+                 Column("decisions", int, "decision records of this council"),
+                 Column("first_decision", str, "its earliest decision_date"),
+                 Column("last_decision", str, "its latest decision_date")],
+}
+_PRIMARY_KEYS = {"duplicates": "path", "councils": "name"}
+_INDEXES = {"errors": (["sha256"], ["kind"]), "duplicates": (["sha256"],)}
+
+
+def _create_tables(db) -> None:
+    db["decisions"].create({"id": int, **_DB_TYPES}, pk="id", not_null={"sha256"}, if_not_exists=True)
+    for name, kind in _DB_TYPES.items():  # a resumed database may lack columns that were always empty
+        if name not in db["decisions"].columns_dict:
+            db["decisions"].add_column(name, kind)
+    db["decisions"].create_index(["sha256"], unique=True, if_not_exists=True)
+    for table, table_columns in TABLES.items():
+        has_parent = any(c.name == "decision_id" for c in table_columns)
+        db[table].create({c.name: c.kind for c in table_columns}, pk=_PRIMARY_KEYS.get(table, "id"),
+                         foreign_keys=[("decision_id", "decisions", "id")] if has_parent else None, if_not_exists=True)
+        for index in _INDEXES.get(table, (["decision_id"],) if has_parent else ()):
+            db[table].create_index(index, if_not_exists=True)
+
+
+def _drop_entries(db, keys: list[EntryKey]) -> None:
+    for key in keys:
+        if key.status == "duplicate":
+            db.execute("delete from duplicates where path = ?", [key.path])
+        elif key.status == "error":
+            db.execute("delete from errors where path = ? and sha256 is ?", [key.path, key.sha256])
+        else:
+            for child in _CHILDREN:
+                db.execute(f"delete from {child} where decision_id in (select id from decisions where sha256 = ?)",
+                           [key.sha256])
+            db.execute("delete from decisions where sha256 = ?", [key.sha256])
+
+
+def _insert(db, entries: Iterable[dict], chunk: int) -> dict[str, int]:
+    counts = {"records": 0, "errors": 0, "duplicates": 0}
+    pending: list[dict] = []
+
+    def flush() -> None:
+        records = [e for e in pending if "error" not in e and "duplicate" not in e]
+        rows = [record_row(e) for e in records]
+        db["decisions"].insert_all([{k: _db_value(row.get(k)) for k in _DB_TYPES} for row in rows])
+        shas = [row["sha256"] for row in rows]
+        ids = dict(db.execute(f"select sha256, id from decisions where sha256 in ({', '.join('?' * len(shas))})", shas)
+                   .fetchall()) if shas else {}
+        options, dates, evidence = [], [], []
+        for record, row in zip(records, rows, strict=True):
+            decision_id = ids[row["sha256"]]
+            options += [{"decision_id": decision_id, "position": n, "option": text}
+                        for n, text in enumerate(record.get("rejected_options") or [], 1)]
+            dates += [{"decision_id": decision_id, **item} for item in record.get("dates") or []]
+            evidence += [{"decision_id": decision_id, "field": field, **found}
+                         for field, found in (record.get("evidence") or {}).items()]
+        db["rejected_options"].insert_all(options)
+        db["dates"].insert_all(dates)
+        db["evidence"].insert_all(evidence)
+        db["errors"].insert_all([{k: e["error"].get(k) for k in ("path", "sha256", "kind", "message", "schema_version")}
+                                 for e in pending if "error" in e])
+        db["duplicates"].insert_all([dict(e["duplicate"]) for e in pending if "duplicate" in e])
+        counts["records"] += len(records)
+        counts["errors"] += sum(1 for e in pending if "error" in e)
+        counts["duplicates"] += sum(1 for e in pending if "duplicate" in e)
+        pending.clear()
+
+    for entry in entries:
+        pending.append(entry)
+        if len(pending) >= chunk:
+            flush()
+    flush()
+    db.execute("update duplicates set decision_id = (select id from decisions d where d.sha256 = duplicates.sha256) "
+               "where decision_id is null")
+    return counts
+
+
+def _refresh_councils(db) -> None:
+    db.execute("delete from councils")
+    db.execute("insert into councils (name, decisions, first_decision, last_decision) "
+               "select council, count(*), min(decision_date), max(decision_date) from decisions "
+               "where council is not null group by council")
+
+
+def _tidy(db) -> None:
+    """What Datasette shows: no always-empty column in decisions, the columns in the model's order,
+    council linked to councils, full-text search (FTS5, porter stemming) over the text columns."""
+    table = db["decisions"]
+    if table.detect_fts():
+        table.disable_fts()
+    present = [c.name for c in table.columns]
+    empty = {name for name in present if name not in ("id", "sha256", "path")
+             and db.execute(f"select 1 from decisions where [{name}] is not null limit 1").fetchone() is None}
+    order = ["id", *(name for name in _DB_TYPES if name in present and name not in empty)]
+    has_councils = "council" in order and db["councils"].count > 0
+    linked = any(fk.column == "council" for fk in table.foreign_keys)
+    if empty or present != order or has_councils != linked:
+        table.transform(drop=empty, column_order=order,
+                        add_foreign_keys=[("council", "councils", "name")] if has_councils and not linked else None,
+                        drop_foreign_keys=["council"] if linked and not has_councils else None)
+    if not has_councils:
+        db["councils"].drop()
+    searchable = [name for name in FTS_COLUMNS if name in order]
+    if searchable:
+        table.enable_fts(searchable, fts_version="FTS5", tokenize="porter", create_triggers=True, replace=True)
+
+
+@dataclass
+class Run:
+    """One `odr extract` or `odr batch` run, for the SQLite `runs` table."""
+
+    command: str
+    started: dt.datetime
+    inputs: int = 0
+    skipped: int = 0
+    options: dict = field(default_factory=dict)
+
+    def row(self, counts: dict[str, int]) -> dict:
+        return {"odr_version": _odr_version(), "schema_version": SCHEMA_VERSION, "command": self.command,
+                "started": self.started.isoformat(timespec="seconds"),
+                "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                "inputs": self.inputs, **counts, "skipped": self.skipped,
+                "options": json.dumps(self.options, ensure_ascii=False, sort_keys=True, default=str)}
+
+
+def _odr_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("odr")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def datasette_metadata(path: Path, columns: dict[str, list[str]]) -> dict:
+    """Datasette metadata for the database at `path` holding `columns` (table -> column names)."""
+    described = {c.name: c.description for c in DB_COLUMNS}
+    decisions = columns.get("decisions", [])
+    facets = [name for name in ("council", "decision_maker_title", "key_decision", "decision_year") if name in decisions]
+    tables: dict = {
+        "decisions": {
+            "description": "One row per decision record read; the other tables point here by decision_id.",
+            "label_column": "subject", "sort_desc": "decision_date" if "decision_date" in decisions else "id",
+            "facets": facets, "columns": {name: described[name] for name in decisions if described.get(name)},
+        },
+        "rejected_options": {"description": "The options the record says were considered and rejected, one a row."},
+        "dates": {"description": "Every date a record gives, with its kind and its label as printed."},
+        "evidence": {"description": "Where each field was found: page, character span, method, confidence and the quoted text.",
+                     "sort": "confidence", "facets": ["method", "field"]},
+        "errors": {"description": "Inputs that could not be read, one a row, with what to do.", "facets": ["kind"]},
+        "duplicates": {"description": "Inputs whose bytes another input already has an entry for (same_as)."},
+        "runs": {"description": "Each odr run that wrote this database: version, times, counts, options.", "sort_desc": "id"},
+        "councils": {"description": "The councils the decisions belong to, with counts and date range."},
+    }
+    return {
+        "title": "Council decision records",
+        "description": "Decision records read by odr from council PDF, Word, HTML and text files. Every field "
+                       "odr found has evidence; fields a record does not state are empty, never guessed.",
+        "source": "odr: officer decision records to data",
+        "databases": {path.stem: {"tables": {name: meta for name, meta in tables.items() if name in columns}}},
+    }
 
 
 # -- choosing a sink --------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,15 @@ def archive(tmp_path) -> tuple[Path, list[str]]:
     root = tmp_path / "archive"
     inputs = make_archive(root) + add_bad_files(root)
     return root, inputs
+
+
+@pytest.fixture
+def users_db(tmp_path) -> Path:
+    """A SQLite database of the user's own (a my_notes table), to write odr's tables into."""
+    path = tmp_path / "mine.db"
+    db = sqlite3.connect(path)
+    db.execute("create table my_notes (decision text, note text)")
+    db.execute("insert into my_notes values ('Mill Lane', 'ask about the cost')")
+    db.commit()
+    db.close()
+    return path

@@ -35,7 +35,7 @@ def read_out(out: Path) -> tuple[list[dict], list[dict], list[dict]]:
         duplicates = [e["duplicate"] for e in entries if "duplicate" in e]
         assert len(records) + len(errors) + len(duplicates) == len(entries)
     elif out.suffix == ".csv":
-        with open(out, newline="", encoding="utf-8") as handle:
+        with open(out, newline="", encoding="utf-8-sig") as handle:  # the CSV starts with a byte-order mark
             rows = [{k: v or None for k, v in row.items()} for row in csv.DictReader(handle)]
         records = [r for r in rows if r["status"] == "record"]
         errors = [dict(r, kind=r["error_kind"]) for r in rows if r["status"] == "error"]
@@ -85,11 +85,11 @@ def test_sqlite_output_is_datasette_ready(archive, tmp_path):
     db = sqlite3.connect(out)
     tables = {r[0] for r in db.execute("select name from sqlite_master where type='table'")}
     assert {"decisions", "rejected_options", "dates", "errors", "decisions_fts"} <= tables
-    for child in ("rejected_options", "dates"):
+    for child in ("rejected_options", "dates", "evidence"):
         fks = db.execute(f"pragma foreign_key_list({child})").fetchall()
-        assert [(fk[2], fk[3], fk[4]) for fk in fks] == [("decisions", "decision_sha256", "sha256")]
-        orphans = db.execute(f"select count(*) from {child} where decision_sha256 not in "
-                             "(select sha256 from decisions)").fetchone()[0]
+        assert [(fk[2], fk[3], fk[4]) for fk in fks] == [("decisions", "decision_id", "id")]
+        orphans = db.execute(f"select count(*) from {child} where decision_id not in "
+                             "(select id from decisions)").fetchone()[0]
         assert orphans == 0
     assert db.execute("select count(*) from dates").fetchone()[0] >= 6
     assert db.execute("select count(*) from rejected_options").fetchone()[0] >= 6
@@ -103,7 +103,7 @@ def test_csv_flattens_nested_fields_and_joins_lists(archive, tmp_path):
     _root, inputs = archive
     out = tmp_path / "decisions.csv"
     run_batch(inputs, out, workers=1)
-    with open(out, newline="", encoding="utf-8") as handle:
+    with open(out, newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle))
     row = next(r for r in rows if r["path"].endswith("text-000.txt"))
     assert row["decision_maker_name"] == "Jane Smith"
@@ -307,17 +307,17 @@ def test_duplicates_table_keeps_foreign_keys_whole(archive, tmp_path):
     db = sqlite_utils.Database(out)
     assert db["duplicates"].pks == ["path"]
     assert [(fk.column, fk.other_table, fk.other_column) for fk in db["duplicates"].foreign_keys] == [
-        ("decision_sha256", "decisions", "sha256")]
+        ("decision_id", "decisions", "id")]
     assert db.execute("pragma foreign_key_check").fetchall() == []
     rows = list(db["duplicates"].rows)
     assert len(rows) == 3  # two more copies of text-000.txt (whichever got the record), one of empty.txt
     for row in rows:
-        decision = db.execute("select path from decisions where sha256 = ?", [row["sha256"]]).fetchone()
+        decision = db.execute("select path, id from decisions where sha256 = ?", [row["sha256"]]).fetchone()
         error = db.execute("select path from errors where sha256 = ?", [row["sha256"]]).fetchone()
         if decision:  # a record's duplicate points at it
-            assert row["decision_sha256"] == row["sha256"] and decision[0] == row["same_as"] and not error
+            assert row["decision_id"] == decision[1] and decision[0] == row["same_as"] and not error
         else:  # an error's duplicate: no decision to point at
-            assert row["decision_sha256"] is None and error[0] == row["same_as"]
+            assert row["decision_id"] is None and error[0] == row["same_as"]
             assert Path(row["path"]).name in ("empty.txt", "empty too.txt")
     db.close()
 

@@ -145,3 +145,53 @@ def test_unwritable_output_is_one_clean_error(record_file, tmp_path):
     result = CliRunner().invoke(cli, ["extract", str(record_file), "-o", str(blocker / "out.json")])
     assert result.exit_code == 1
     assert "cannot write" in result.stderr and "Traceback" not in result.stderr
+
+
+# -- CLI habits (issue 10) --------------------------------------------------------------------------
+
+
+def test_extract_dash_reads_standard_input():
+    result = CliRunner().invoke(cli, ["extract", "-", "--no-evidence"], input=RECORD.encode("utf-8"))
+    assert result.exit_code == 0, result.output
+    record = json.loads(result.stdout)
+    assert record["subject"] == "Resurfacing of Mill Lane Car Park" and record["source"]["path"] == "<stdin>"
+
+
+def test_pretty_with_several_files_indents_each(record_file, tmp_path):
+    other = tmp_path / "station road.txt"
+    other.write_text(RECORD.replace("Mill Lane", "Station Road"), encoding="utf-8")
+    text = run("extract", record_file, other, "--pretty", "--no-evidence").stdout
+    decoder, position, subjects = json.JSONDecoder(), 0, []
+    while text[position:].strip():
+        record, end = decoder.raw_decode(text, position)
+        subjects.append(record["subject"])
+        position = end + 1
+    assert subjects == ["Resurfacing of Mill Lane Car Park", "Resurfacing of Station Road Car Park"]
+    assert text.startswith("{\n  \"schema_version\"") and "\n}\n{\n" in text
+
+
+def test_quiet_and_verbose(record_file, tmp_path):
+    missing = tmp_path / "missing.pdf"
+    quiet = CliRunner().invoke(cli, ["extract", str(record_file), str(missing), "-q"])
+    assert quiet.exit_code == 1 and quiet.stderr == "" and json.loads(quiet.stdout)["subject"]
+    verbose = CliRunner().invoke(cli, ["extract", str(record_file), str(missing), "-v"])
+    lines = verbose.stderr.splitlines()
+    assert len(lines) == 2 and "mill lane.txt: text, 1 page(s)" in lines[0] and "not_found" in lines[1]
+
+
+def test_batch_summary_names_the_failed_files(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(12):  # different bytes each, so none is a duplicate of another
+        (folder / f"broken-{n:02d}.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog" + bytes([65 + n]) * 40)
+    out = tmp_path / "out.jsonl"
+    result = CliRunner().invoke(cli, ["batch", str(folder), "-o", str(out), "--workers", "1"])
+    assert result.exit_code == 1
+    summary = result.stderr.strip()
+    named = [f"broken-{n:02d}.pdf (corrupt)" for n in range(12)]
+    assert all(name in summary for name in named[:10]) and not any(name in summary for name in named[10:])
+    assert summary.endswith("and 2 more")
+    verbose = CliRunner().invoke(cli, ["batch", str(folder), "-o", str(out), "--replace", "-v", "--workers", "1"])
+    assert all(name in verbose.stderr for name in named) and "more" not in verbose.stderr
+    quiet = CliRunner().invoke(cli, ["batch", str(folder), "-o", str(out), "--replace", "-q", "--workers", "1"])
+    assert quiet.exit_code == 1 and quiet.stderr == ""

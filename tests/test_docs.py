@@ -39,7 +39,32 @@ def cli_reference() -> str:
     return "\n\n".join(parts)
 
 
-GENERATORS = {"cli-reference": cli_reference}
+def data_dictionary() -> str:
+    from extractor.columns import CSV_COLUMNS
+    from extractor.writers import TABLES
+
+    names = {int: "integer", float: "real", str: "text"}
+
+    def table(columns, *, where: bool) -> list[str]:
+        head = ["| column | type | in | description |", "|---|---|---|---|"] if where else [
+            "| column | type | description |", "|---|---|---|"]
+        rows = []
+        for c in columns:
+            cell = c.description.replace("|", "\\|")
+            if where:
+                rows.append(f"| `{c.name}` | {names[c.kind]} | {'CSV, SQLite' if c.db else 'CSV'} | {cell} |")
+            else:
+                rows.append(f"| `{c.name}` | {names[c.kind]} | {cell} |")
+        return head + rows
+
+    lines = ["### `decisions` (and the CSV)", "", "`id` (integer): SQLite only, the row id.", "",
+             *table(CSV_COLUMNS, where=True)]
+    for name, columns in TABLES.items():
+        lines += ["", f"### `{name}`", "", *table(columns, where=False)]
+    return "\n".join(lines)
+
+
+GENERATORS = {"data-dictionary": data_dictionary, "cli-reference": cli_reference}
 
 
 def _section(name: str) -> re.Pattern:

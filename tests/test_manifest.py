@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from extractor.cli import cli
 from extractor.manifest import STATED_EVIDENCE, ManifestError, files_of, read_manifest, with_provenance
-from models import FetchKind, ManifestEntry
+from models import SCHEMA_VERSION, FetchKind, ManifestEntry
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 HARTWELL = SAMPLES / "hartwell-officer-decision.txt"  # names "Hartwell County Council" in its heading
@@ -83,7 +83,7 @@ def test_odr_extract_council(tmp_path):
     assert result.exit_code == 0, result.output
     record = json.loads(result.stdout)
     assert record["council"] == "Hartwell CC" and STATED_EVIDENCE in record["evidence"]
-    assert record["source"]["url"] is None and record["schema_version"] == "1.1"
+    assert record["source"]["url"] is None and record["schema_version"] == SCHEMA_VERSION
 
 
 def test_odr_batch_council_and_manifest(tmp_path):
@@ -103,7 +103,7 @@ def test_odr_batch_council_and_manifest(tmp_path):
     assert records["notice.txt"]["source"]["site_id"] == "4182"
     assert records["other.txt"]["council"] == "Fenwick District Council" and records["other.txt"]["source"]["url"] is None
 
-    result = CliRunner().invoke(cli, [*args, "--council", "Somewhere Else Council"])
+    result = CliRunner().invoke(cli, [*args, "--council", "Somewhere Else Council", "--replace"])
     assert result.exit_code == 0, result.output
     assert {e["council"] for e in map(json.loads, out.read_text().splitlines()) if "source" in e} == {
         "Somewhere Else Council"}

@@ -20,13 +20,12 @@ from click.testing import CliRunner
 from extractor.batch import expand_inputs, run_batch
 from extractor.cli import cli
 from extractor.writers import SINKS, EntryKey, OutputError, SinkOptions, key_of, sink_for
-from models import DecisionRecord
 
-RECORD = {"schema_version": "1.0", "subject": "Grant to the food bank", "key_decision": True,
+RECORD = {"schema_version": "2.0", "subject": "Grant to the food bank", "key_decision": True, "decision_date": "2024-03-02",
           "decision_maker": {"name": "Omar Patel", "title": "Director of Place"}, "rejected_options": ["Do nothing"],
           "dates": [{"kind": "decision", "value": "2024-03-02", "label": "Date of decision"}],
           "source": {"path": "a/grant.txt", "sha256": "a" * 64, "format": "text", "pages": 1, "reader": "text"}}
-ERROR = {"error": {"schema_version": "1.0", "path": "a/empty.txt", "sha256": "b" * 64, "kind": "empty",
+ERROR = {"error": {"schema_version": "2.0", "path": "a/empty.txt", "sha256": "b" * 64, "kind": "empty",
                    "message": "a/empty.txt: empty: no text"}}
 DUPLICATE = {"duplicate": {"path": "a/copy.txt", "sha256": "a" * 64, "same_as": "a/grant.txt"}}
 
@@ -36,8 +35,9 @@ def invoke(*args):
 
 
 def leftovers(folder: Path, out: Path) -> list[str]:
-    """Files beside OUT that are not OUT: temporary files, SQLite journals, lock files."""
-    return sorted(p.name for p in folder.iterdir() if p != out)
+    """Files beside OUT that are not OUT (or a database's Datasette metadata): temporary files, SQLite
+    journals, lock files."""
+    return sorted(p.name for p in folder.iterdir() if p not in (out, out.with_name(out.stem + ".metadata.json")))
 
 
 def read_back(out: Path) -> list[dict]:
@@ -48,7 +48,7 @@ def read_back(out: Path) -> list[dict]:
         db.close()
         return [{"subject": s, "path": p} for s, p in rows]
     if out.suffix == ".csv":
-        with open(out, newline="", encoding="utf-8") as handle:
+        with open(out, newline="", encoding="utf-8-sig") as handle:
             return [{"subject": r["subject"], "path": r["path"]} for r in csv.DictReader(handle) if r["status"] == "record"]
     text = out.read_text(encoding="utf-8")
     entries = [json.loads(line) for line in text.splitlines()] if out.suffix == ".jsonl" else json.loads(text)
@@ -75,8 +75,8 @@ def test_extract_to_csv_writes_csv_not_json(record_file, tmp_path):
     out = tmp_path / "out.csv"
     assert invoke("extract", record_file, "-o", out).exit_code == 0
     header = out.read_text(encoding="utf-8").splitlines()[0]
-    assert header.startswith("status,sha256,path,reference,subject,")
-    with open(out, newline="", encoding="utf-8") as handle:
+    assert header.startswith("\ufeffstatus,sha256,path,reference,subject,")  # a byte-order mark first
+    with open(out, newline="", encoding="utf-8-sig") as handle:
         (row,) = csv.DictReader(handle)
     assert row["status"] == "record" and row["key_decision"] == "false"
     assert row["decision_maker_title"] == "Cabinet Member for Environment and Transport"
@@ -127,14 +127,14 @@ def test_sqlite_column_types_come_from_the_model(tmp_path):
     db = sqlite3.connect(sink.path)
     types = {row[1]: row[2] for row in db.execute("pragma table_info(decisions)")}
     db.close()
-    assert types["key_decision"] == types["exempt_information_exempt"] == types["source_pages"] == "INTEGER"
-    assert types["decision_date"] == types["decision_type"] == types["subject"] == "TEXT"
-    # every scalar and nested field of the record has its column, named after the model
-    for name in DecisionRecord.model_fields:
-        if name in ("source", "evidence", "dates", "rejected_options"):
-            continue
-        assert name in types or any(column.startswith(f"{name}_") for column in types), name
-    assert {f"source_{name}" for name in ("format", "pages", "reader")} <= set(types)
+    assert types["id"] == types["source_pages"] == types["decision_year"] == types["rejected_options_count"] == "INTEGER"
+    assert types["decision_date"] == types["decision_month"] == types["subject"] == "TEXT"
+    assert types["key_decision"] == "TEXT"  # 'true' / 'false', as Datasette then shows it
+    # every field the record fills has its column, named after the model; no column is always empty
+    filled = {"subject", "key_decision", "decision_maker_name", "decision_maker_title", "rejected_options",
+              "rejected_options_count", "decision_date", "decision_year", "decision_month",
+              "source_format", "source_pages", "source_reader", "schema_version"}
+    assert set(types) == {"id", "sha256", "path"} | filled
 
 
 def test_aliases_and_unknown_suffixes():
@@ -157,7 +157,7 @@ def test_a_full_disk_while_writing_keeps_the_previous_out(record_file, tmp_path,
     assert invoke("extract", record_file, "-o", out).exit_code == 0
     before = out.read_bytes()
     monkeypatch.setattr(os, "fsync", _enospc)  # the data would not fit: the flush to disk fails
-    result = invoke("extract", record_file, record_file, "-o", out)
+    result = invoke("extract", record_file, record_file, "-o", out, "--replace")
     assert result.exit_code == 1
     assert result.stderr == f"Error: {out}: cannot write (No space left on device); the previous file is unchanged\n"
     assert out.read_bytes() == before
@@ -175,7 +175,7 @@ def test_a_full_disk_in_sqlite_leaves_no_half_built_database(record_file, tmp_pa
         raise sqlite3.OperationalError("database or disk is full")
 
     monkeypatch.setattr(sqlite_utils.db.Table, "insert_all", full)
-    result = invoke("extract", record_file, "-o", out)
+    result = invoke("extract", record_file, "-o", out, "--replace")
     assert result.exit_code == 1 and "Traceback" not in result.stderr
     assert "records.db: cannot write (database or disk is full)" in result.stderr
     assert out.read_bytes() == before
@@ -213,7 +213,7 @@ def test_a_read_only_folder_is_one_line(record_file, tmp_path):
     try:
         if os.access(folder, os.W_OK):
             pytest.skip("running as root: permission bits do not stop writes (the tmpfs test covers this)")
-        for command in (["extract", record_file], ["batch", record_file, "--resume"]):
+        for command in (["extract", record_file, "--replace"], ["batch", record_file, "--resume"]):
             result = invoke(*command, "-o", out)
             assert result.exit_code == 1 and "Permission denied" in result.stderr
             assert result.stderr.count("\n") == 1
@@ -240,13 +240,8 @@ def test_resume_into_garbage_or_a_foreign_out_is_one_line(record_file, tmp_path,
     assert leftovers(tmp_path, out) == [record_file.name]
 
 
-def test_resume_into_a_database_of_someone_elses_tables_is_refused(record_file, tmp_path):
-    out = tmp_path / "mine.db"
-    db = sqlite3.connect(out)
-    db.execute("create table allotments (plot text, tenant text)")
-    db.execute("insert into allotments values ('12a', 'R. Evans')")
-    db.commit()
-    db.close()
+def test_resume_into_a_database_of_someone_elses_tables_is_refused(record_file, users_db):
+    out = users_db
     before = out.read_bytes()
     result = invoke("batch", record_file, "-o", out, "--resume")
     assert result.exit_code == 1 and "no decisions and errors tables" in result.stderr
@@ -315,7 +310,8 @@ def test_a_read_only_file_system(tmpfs, record_file, suffix):
     assert invoke("batch", record_file, "-o", out).exit_code == 0
     before = out.read_bytes()
     remount(tmpfs, "ro")
-    for command in (["extract", record_file], ["batch", record_file, "--resume"], ["batch", record_file]):
+    for command in (["extract", record_file, "--replace"], ["batch", record_file, "--resume"],
+                    ["batch", record_file, "--replace"]):
         result = invoke(*command, "-o", out)
         assert result.exit_code == 1 and "Read-only file system" in result.stderr, result.output
         assert result.stderr.count("\n") == 1
