@@ -13,17 +13,28 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .document import STARTS_LIST_ITEM, Document, Line
-from .profile import FieldSpec, Profile
+from .profile import STOP, FieldSpec, Profile
+
+# A short phrase before a separator (':', ':-', '|', '?', '?:'), after an optional section number;
+# or a whole line (checked further in Layout._label_by_meaning).
+_LABEL_LIKE = re.compile(
+    r"^\s*(?:(?:\d+(?:\.\d+)*[.)]?|\(?[a-z]\)|\(?[ivx]+[.)])\s+)?"
+    r"(?P<label>[^\W\d_][^:|?\n]*?)(?P<paren>)"
+    r"(?P<sep>\s*(?::-|:|\|)[ \t]*|\?[ \t]*(?:[:|][ \t]*)?|\s*$)"
+)
 
 
 @dataclass(frozen=True)
 class Span:
-    """A piece of document text and where it lies."""
+    """A piece of document text and where it lies. `weight` (at most 1) says how sure layout is
+    that the text is what its label says: a label recognised by its meaning, not an exact synonym,
+    weighs less, and so does every value read from it."""
 
     text: str
     start: int
     end: int
     page: int
+    weight: float = 1.0
 
 
 @dataclass
@@ -36,6 +47,7 @@ class Hit:
     heading: bool  # the label stands alone: its value is on the following lines
     number: int | None  # the section number printed before the label, if any
     region_end: int = 0  # set once all hits are known: where the next label or section begins
+    by_meaning: bool = False  # recognised by its words (Profile.classify), not as an exact synonym
 
     @property
     def field(self) -> str:
@@ -91,21 +103,97 @@ class Layout:
         text = line.text
         hits: list[Hit] = []
         pos = 0
+        heading = self._heading_pattern(index, line)
+        if heading is not None:
+            return [heading]
         match = self.profile.line_start.match(text)
         spec = self._resolve(match.group("label"), index) if match else None
         if spec is None:
             match, spec = self._label_without_separator(text, index)
+        by_meaning = False
+        if match is None or spec is None:
+            match, spec = self._label_by_meaning(text)
+            by_meaning = True
+            if match is not None and spec is not None and self._reads_as_title(index, spec, text[match.end() :]):
+                match, spec = None, None
+            if spec is not None and spec.kind == "block" and self.hits and self.hits[-1].spec is spec:
+                match, spec = None, None  # "Was any Councillor consulted? Yes" inside Consultation: its own question
         if match is not None and spec is not None:
-            hits.append(self._hit(spec, match, index, line, line_start=True))
+            hit = self._hit(spec, match, index, line, line_start=True)
+            hit.by_meaning = by_meaning
+            hits.append(hit)
             pos = match.end()
         for mid in self.profile.mid_line.finditer(text, pos):
             label = mid.group("label")  # capitalised: the pattern asks for it
             if ":" not in mid.group("sep") and not self._ends_header_row(hits, mid, index):
                 continue
+            if self._in_running_text(text, mid.start("label")):
+                continue  # "That the Cabinet Member: a) ..." is a sentence, not a flattened form
             spec = self._resolve(label, index, hits)
             if spec is not None:
                 hits.append(self._hit(spec, mid, index, line, line_start=False))
         return hits
+
+    def _heading_pattern(self, index: int, line: Line) -> Hit | None:
+        """A whole line that heads a group's section by its shape ('14/11/2018 - Title' on a
+        ModernGov issue page heads the decision taken that day)."""
+        for pattern, spec in self.profile.heading_patterns:
+            if pattern.fullmatch(line.text):
+                return Hit(spec=spec, label=line.text.strip(), line_index=index, start=line.start,
+                           value_start=line.end, heading=True, number=None, by_meaning=True)
+        return None
+
+    def _label_by_meaning(self, text: str) -> tuple[re.Match | None, FieldSpec | None]:
+        """A label that is no exact synonym, read for what it says ("Decision by:", "Officer
+        making decision:", "Is Allweddol decision?: No", "CARBON IMPACT"): a short capitalised
+        phrase before ':', ':-', '|' or '?', or a line in capitals standing alone. A phrase that
+        opens like a sentence ("That the Cabinet Member:"), holds figures ("Option 2:") or is long
+        is never a label. One that means no group ends the section before it only when it stands
+        alone as a heading."""
+        match = _LABEL_LIKE.match(text)
+        if match is None:
+            return None, None
+        label = match.group("label").strip()
+        words = label.split()
+        settings = self.profile.settings
+        if (
+            not words
+            or len(words) > settings.max_label_words
+            or len(label) > settings.max_label_chars
+            or not label[0].isupper()
+            or any(c.isdigit() for c in label)
+            or words[0].lower() in self.profile.sentence_openers
+        ):
+            return None, None
+        standalone = match.end() >= len(text.rstrip())
+        separator = match.group("sep").strip()
+        if not separator and not (label.isupper() and len(label) > 3):
+            return None, None  # a capitalised line with no separator may be a title: exact labels only
+        spec = self.profile.classify(label)
+        if spec is None:
+            heading = (
+                standalone
+                and separator not in ("", "?")  # a question alone is asked inside a section (criteria, Q&A)
+                and len(words) <= settings.max_heading_words
+                and not any(w.lower().startswith(self.profile.lead_in_verbs) for w in words)  # "Approve:"
+            )
+            return (match, STOP) if heading else (None, None)
+        if not separator and spec.kind == "line":
+            return None, None  # "EXEMPT ITEM": a heading that states a fact, read by the fields, not a label
+        return match, spec
+
+    def _reads_as_title(self, index: int, spec: FieldSpec, value: str) -> bool:
+        """The line right after a page heading ("Decision details") is the record's title, whatever
+        colon it holds ("Options Appraisal: Leisure Centres", "Public Realm Services Model: Business
+        Case"), unless it reads as a form's first label: a short value after a label of a field."""
+        previous = next((line for line in reversed(self.document.lines[max(0, index - 3) : index]) if line.text.strip()), None)
+        if previous is None or not self.profile.ends_with_title_heading(previous.text):
+            return False
+        return spec.kind != "line" or len(value.strip()) > self.profile.settings.max_header_value
+
+    def _in_running_text(self, text: str, label_start: int) -> bool:
+        before = text[:label_start].split()
+        return bool(before) and before[-1].lower().strip(",;") in self.profile.running_text_words
 
     def _label_without_separator(self, text: str, index: int) -> tuple[re.Match | None, FieldSpec | None]:
         """'Signed J Anderson' (a label the profile marks bare), or a short 'Decision Maker Cabinet'
@@ -115,8 +203,8 @@ class Layout:
             spec = self._resolve(match.group("label"), index) if match else None
             if spec is not None and spec.bare:
                 return match, spec
-        if ":" in text:
-            return None, None
+        if ":" in text or " | " in text:
+            return None, None  # a separator further on: the label is longer than the words it opens with
         match = self.profile.run_in_start.match(text)
         if match is None or len(text) - match.end() > self.profile.settings.max_run_in_value:
             return None, None
@@ -229,7 +317,7 @@ class Layout:
             if not continues(parts[-1].text, line.text, self.profile):
                 break
             parts.append(line)
-        return self._span(parts)
+        return self._span(parts, self._weight(hit))
 
     def block_value(self, hit: Hit) -> Span | None:
         lines = self.region_lines(hit)
@@ -239,20 +327,25 @@ class Layout:
             lines.pop()
         if not lines:
             return None
-        return Span("\n".join(line.text.strip() for line in lines), lines[0].start, lines[-1].end, lines[0].page)
+        return Span("\n".join(line.text.strip() for line in lines), lines[0].start, lines[-1].end, lines[0].page,
+                    self._weight(hit))
 
     def value(self, hit: Hit) -> Span | None:
         return self.block_value(hit) if hit.spec.kind == "block" else self.line_value(hit)
 
-    def _span(self, parts: list[Line]) -> Span | None:
+    def _weight(self, hit: Hit) -> float:
+        return self.profile.settings.meaning_confidence if hit.by_meaning else 1.0
+
+    def _span(self, parts: list[Line], weight: float = 1.0) -> Span | None:
         text = " ".join(" ".join(p.text.split()) for p in parts).strip()
         if not text:
             return None
         leading = len(parts[0].text) - len(parts[0].text.lstrip())
-        return Span(text, parts[0].start + leading, parts[-1].end, parts[0].page)
+        return Span(text, parts[0].start + leading, parts[-1].end, parts[0].page, weight)
 
     def hit_line_indexes(self) -> set[int]:
-        return {h.line_index for h in self.hits}
+        """Lines that hold a label (a label-like line that means nothing known does not count)."""
+        return {h.line_index for h in self.hits if h.spec is not STOP}
 
 
 def continues(previous: str, following: str, profile: Profile) -> bool:

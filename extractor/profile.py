@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Optional
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
@@ -84,6 +84,14 @@ class LabelGroupSpec(_Strict):
     bare: bool | None = Field(None, description="the label may be followed by a plain space ('Signed J Anderson')")
     follows: Words | None = Field(None, description="groups whose label this one must come just after")
     date_kind: DateKind | None = Field(None, description="for date groups: the role of the date")
+    cues: Edit | None = Field(
+        None, description="what a label that is no exact synonym must say to mean this group: each cue a few word "
+        "stems that must all occur ('decision by', 'reason'); see `classify`")
+    questions: bool | None = Field(
+        None, description="a label put as a question ('Is the decision exempt?') may mean this group: its answer is yes/no")
+    patterns: Edit | None = Field(
+        None, description="regular expressions for whole lines that stand as this group's heading "
+        "('dd/mm/yyyy - title' on a ModernGov issue page heads its decision)")
 
 
 class SubjectSpec(_Strict):
@@ -128,6 +136,11 @@ class VocabularySpec(_Strict):
     signature_words: Edit | None = None
     decision_verbs: Edit | None = None
     cms_suffixes: Edit | None = None
+    sentence_openers: Edit | None = None
+    lead_in_verbs: Edit | None = None
+    question_words: Edit | None = None
+    running_text_words: Edit | None = None
+    head_breaks: Edit | None = None
     money_qualifiers: Edit | None = None
     rate_words: Edit | None = None
     decision_types: dict[DecisionType, Edit] | None = None
@@ -153,17 +166,21 @@ class Settings(_Strict):
     exempt_context_after: int = Field(400, ge=0, description="characters after an exemption phrase searched for its legal basis")
     negation_window: int = Field(25, ge=0, description="characters before an exemption phrase searched for a denial ('not')")
     max_prose_sentences: int = Field(5, ge=0, description="sentences with a decision verb read for a named decider")
+    max_label_words: int = Field(8, ge=1, description="most words in a line's label that is no exact synonym")
+    max_heading_words: int = Field(5, ge=1, description="most words in a label-like heading that means no known group and only ends a section")
+    max_label_chars: int = Field(70, ge=1, description="longest label that is no exact synonym")
+    meaning_confidence: float = Field(0.9, gt=0, le=1, description="confidence of a value read after a label recognised by its meaning, relative to an exact synonym's")
 
 
-def _lower_bound(info: Any) -> int | None:
-    return next((m.ge for m in info.metadata if hasattr(m, "ge")), None)
+def _lower_bound(info: Any) -> float | None:
+    return next((m.ge for m in info.metadata if getattr(m, "ge", None) is not None), None)
 
 
 # Settings as a profile file writes them: each optional, replacing the value below it.
 SettingsSpec: type[BaseModel] = create_model(  # type: ignore[call-overload]
     "SettingsSpec",
     __base__=_Strict,
-    **{name: (int | None, Field(None, ge=_lower_bound(info), description=info.description))
+    **{name: (Optional[info.annotation], Field(None, ge=_lower_bound(info), description=info.description))  # noqa: UP045 (a runtime type, not an annotation)
        for name, info in Settings.model_fields.items()},
 )
 
@@ -311,13 +328,17 @@ def _merge(resolved: _Resolved, spec: ProfileFile, source: str, *, builtin: bool
                     f"{source}: {where}: unknown field{hint or ''}; a new group needs date_kind (a date to read) "
                     "or kind = \"stop\" (a heading that ends a section)"
                 )
-            existing = resolved.groups[name] = {"kind": "line", "labels": [], "bare": False, "follows": [], "date_kind": None}
-        for key in ("kind", "bare", "date_kind"):
+            existing = resolved.groups[name] = {"kind": "line", "labels": [], "bare": False, "follows": [], "date_kind": None,
+                                                "cues": [], "patterns": [], "questions": False}
+        for key in ("kind", "bare", "date_kind", "questions"):
             value = getattr(group_spec, key)
             if value is not None:
                 existing[key] = value
         if group_spec.follows is not None:
             existing["follows"] = list(group_spec.follows)
+        existing["cues"] = _apply(group_spec.cues, existing["cues"], where=f"{where}.cues", source=source)
+        existing["patterns"] = _apply(group_spec.patterns, existing["patterns"], where=f"{where}.patterns", source=source,
+                                      check_removals=False)
         before = {label_key(label) for label in existing["labels"]}
         existing["labels"] = _apply(group_spec.labels, existing["labels"], where=f"{where}.labels", source=source)
         for label in existing["labels"]:
@@ -386,6 +407,11 @@ class FieldSpec:
     bare: bool = False
     follows: tuple[str, ...] = ()  # the groups whose label this one must come just after
     date_kind: DateKind | None = None
+    cues: tuple[tuple[str, ...], ...] = ()  # each cue: word stems that must all occur in a label
+    questions: bool = False  # a label put as a question may mean this group
+
+
+STOP = FieldSpec("unknown_heading", "stop")  # a label-like line that means no group: it only ends a section
 
 
 def label_key(text: str) -> str:
@@ -452,6 +478,7 @@ class Profile:
     decision_types: list[tuple[re.Pattern, DecisionType]]
     settings: Settings
     phrases: dict[str, re.Pattern] = field(default_factory=dict)  # flag phrases, one pattern per key
+    heading_patterns: list[tuple[re.Pattern, FieldSpec]] = field(default_factory=list)
     council: str | None = None
     keywords: tuple[str, ...] = ()
     sources: list[str] = field(default_factory=list)
@@ -509,6 +536,12 @@ class Profile:
         self.ticked_marks = frozenset(words["ticked_marks"])
         self.decision_verb = re.compile(r"\b(?:" + words_pattern(words["decision_verbs"]) + r")\b")
         self.cms_suffix = _compile(words["cms_suffixes"], "vocabulary.cms_suffixes")
+        self.sentence_openers = frozenset(w.lower() for w in words["sentence_openers"])
+        self.lead_in_verbs = tuple(w.lower() for w in words["lead_in_verbs"])
+        self.question_words = frozenset(w.lower() for w in words["question_words"])
+        self.running_text_words = frozenset(w.lower() for w in words["running_text_words"])
+        self.head_breaks = frozenset(w.lower() for w in words["head_breaks"])
+        self._cue_weights = _cue_weights(self.fields.values())
 
     # LabelHints (extractor/document.py): what a reader may ask about labels, without loading a profile
     def is_standalone_label(self, line: str, *, separator_required: bool = False) -> bool:
@@ -535,6 +568,52 @@ class Profile:
         pattern = self.phrases.get(key)
         return next((m for m in pattern.finditer(text) if accept(m)), None) if pattern else None
 
+    def classify(self, label: str) -> FieldSpec | None:
+        """The group a label means when it is no exact synonym ("Decision by", "Officer making
+        decision", "Is Allweddol decision"), or None when no group's cues say so clearly.
+
+        Each group's cues are word stems that must all occur in the label (a stem of four letters or
+        more also matches the words it begins; "-word" means the word must not occur). A cue scores
+        the sum of its words' weights: a word used by the cues of few groups ("maker", "reason")
+        weighs more than one many share ("decision", "date"), and a word before the label's first
+        preposition (its head: "Reasons" in "Reasons for the decision") half as much again. The best
+        group must outscore every other; groups that only count after another's label (`follows`)
+        are never chosen by meaning, nor, for a label put as a question, groups whose answer is not
+        yes or no (`questions`)."""
+        words = label_key(re.sub(r"[^\w\s'-]", " ", label)).replace("'", "").split()
+        if not words:
+            return None
+        head_end = next((i for i, w in enumerate(words) if i and w in self.head_breaks), len(words))
+        question = words[0] in self.question_words  # "Is the Decision Maker aware ...?" asks yes or no
+        scores: dict[str, float] = {}
+        for spec in self.fields.values():
+            if spec.follows or not spec.cues or (question and not spec.questions and spec.kind != "stop"):
+                continue
+            best = max((self._cue_score(cue, words, head_end) for cue in spec.cues), default=0.0)
+            if best > 0:
+                scores[spec.name] = best
+        if not scores:
+            return None
+        ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+        if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < 1e-9:
+            return None
+        return self.fields[ranked[0][0]]
+
+    def _cue_score(self, cue: tuple[str, ...], words: list[str], head_end: int) -> float:
+        score = 0.0
+        taken: set[int] = set()
+        for stem in cue:
+            if stem.startswith("-"):
+                if any(_stem_matches(stem[1:], w) for w in words):
+                    return 0.0
+                continue
+            index = next((i for i, w in enumerate(words) if i not in taken and _stem_matches(stem, w)), None)
+            if index is None:
+                return 0.0
+            taken.add(index)
+            score += self._cue_weights.get(stem, 1.0) * (1.5 if index < head_end else 1.0)
+        return score
+
     def specs_for(self, label_text: str) -> list[FieldSpec]:
         return self.labels.get(label_key(label_text), [])
 
@@ -543,12 +622,28 @@ class Profile:
         return [spec for spec in self.fields.values() if spec.date_kind is not None]
 
 
+def _stem_matches(stem: str, word: str) -> bool:
+    return word == stem or (len(stem) >= 4 and word.startswith(stem))
+
+
+def _cue_weights(specs: Iterable[FieldSpec]) -> dict[str, float]:
+    """1 / the number of groups whose cues use a word: 'decision' (many groups) weighs little."""
+    users: dict[str, set[str]] = {}
+    for spec in specs:
+        for cue in spec.cues:
+            for stem in cue:
+                if not stem.startswith("-"):
+                    users.setdefault(stem, set()).add(spec.name)
+    return {stem: 1.0 / len(names) for stem, names in users.items()}
+
+
 def _build(resolved: _Resolved) -> Profile:
     _check_claims(resolved)
     fields: dict[str, FieldSpec] = {}
     labels: dict[str, list[FieldSpec]] = {}
     for name, group in resolved.groups.items():
-        spec = FieldSpec(name, group["kind"], group["bare"], tuple(group["follows"]), group["date_kind"])
+        spec = FieldSpec(name, group["kind"], group["bare"], tuple(group["follows"]), group["date_kind"],
+                         tuple(tuple(cue.lower().split()) for cue in group["cues"]), group["questions"])
         fields[name] = spec
         for label in group["labels"]:
             candidates = labels.setdefault(label_key(label), [])
@@ -576,6 +671,8 @@ def _build(resolved: _Resolved) -> Profile:
                         for p in _compile(patterns, f"vocabulary.decision_types.{kind.value}")],
         settings=Settings(**resolved.settings),
         phrases=flags,
+        heading_patterns=[(pattern, fields[name]) for name, group in resolved.groups.items()
+                          for pattern in _compile(group["patterns"], f"fields.{name}.patterns", re.IGNORECASE)],
         council=resolved.council,
         keywords=tuple(resolved.keywords),
         sources=resolved.sources,

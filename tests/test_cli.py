@@ -72,12 +72,12 @@ def test_schema_is_the_record_json_schema():
 
 
 def test_profile_adds_labels_without_code(record_file, tmp_path):
-    text = RECORD.replace("Decision Maker:", "Determined by:")
+    text = RECORD.replace("Decision Maker:", "Delegate:")
     path = tmp_path / "custom.txt"
     path.write_text(text, encoding="utf-8")
     assert json.loads(run("extract", path).stdout)["decision_maker"] is None
     profile = tmp_path / "wyvern.toml"
-    profile.write_text('[fields.decision_maker]\nlabels = ["Determined by"]\n', encoding="utf-8")
+    profile.write_text('[fields.decision_maker]\nlabels = ["Delegate"]\n', encoding="utf-8")
     record = json.loads(run("extract", path, "--profile", profile).stdout)
     assert record["decision_maker"]["title"] == "Cabinet Member for Environment and Transport"
 

@@ -12,8 +12,8 @@ from extractor.profile import ProfileError, ProfileSet, load_profile
 NOTICE = """Wyvern District Council
 Notice of Delegated Decision
 Subject: Parking charges at Mill Street car park
-Determined by: Ruth Okafor, Head of Parking Services
-Date approved: 3 March 2025
+Delegate: Ruth Okafor, Head of Parking Services
+Sealed on: 3 March 2025
 Decision:
 To increase the all-day tariff to £6.
 Budget
@@ -68,10 +68,10 @@ def test_an_unknown_date_kind_names_the_nearest_kind(write):
 
 def test_a_profile_date_group_is_read(write):
     assert extract(NOTICE).decision_date is None
-    path = write('[fields.date_approved]\ndate_kind = "decision"\nlabels = ["Date approved"]\n')
+    path = write('[fields.date_sealed]\ndate_kind = "decision"\nlabels = ["Sealed on"]\n')
     record = extract(NOTICE, path)
     assert record.decision_date == dt.date(2025, 3, 3)
-    assert [(d.kind.value, d.label) for d in record.dates] == [("decision", "Date approved")]
+    assert [(d.kind.value, d.label) for d in record.dates] == [("decision", "Sealed on")]
 
 
 def test_unknown_keys_anywhere_name_the_nearest_key(write):
@@ -131,7 +131,7 @@ def test_an_invalid_pattern_names_its_key(write):
 
 def test_council_profiles_apply_to_the_documents_that_match_them(write, tmp_path):
     wyvern = write('council = "Wyvern District Council"\n[match]\nkeywords = ["Wyvern District"]\n'
-                   '[fields.decision_maker]\nlabels = ["Determined by"]\n', "wyvern.toml")
+                   '[fields.decision_maker]\nlabels = ["Delegate"]\n', "wyvern.toml")
     write('council = "Brackley Borough Council"\n[match]\nkeywords = ["Brackley"]\n'
           '[fields.decision_maker]\nlabels = ["Signed off by"]\n', "brackley.toml")
     extractor = Extractor.create((tmp_path,), model="blank")  # a folder: every profile in it

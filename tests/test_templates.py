@@ -310,3 +310,114 @@ def test_a_value_that_reads_like_a_label_stays_a_value(extractor):
         "Decision Maker: Cabinet Member\nThe Cabinet Member approved the recommendations set out in the report.\n"
     )
     assert record.decision_maker.title == "Cabinet Member"
+
+
+# --------------------------------------------------------------------------------------------------
+# Labels read by their meaning (issue 9): a form whose labels are worded differently from any
+# synonym in the profile. Each family is built from parts and varied (wording, case, separator,
+# order), so the test covers the family, not one wording.
+
+import itertools  # noqa: E402  (kept with the section that uses it)
+
+MEANING_LABELS = {
+    "maker": ["Decision by", "Decided by the", "Officer making decision", "Name of person taking the decision",
+              "Decision-making officer"],
+    "key": ["Is Allweddol decision?", "Key decision yes or no", "Is this decision key?"],
+    "type": ["Type of decision", "Decision category", "Nature of this decision"],
+    "reasons": ["Reason(s) why the decision was taken", "Rationale", "Grounds for the decision", "Justification"],
+    "options": ["Other options looked at", "Alternatives that were rejected", "Options rejected by the decision maker"],
+    "date": ["Date the decision was made", "Date of determination", "Decision dated"],
+}
+SEPARATORS = [": ", " :- ", " | "]
+
+
+def _meaning_form(maker, key, kind, reasons, options, date, sep, shout) -> str:
+    def label(text):
+        text = text.upper() if shout else text
+        return text if text.endswith("?") else text + sep.rstrip()
+
+    return (
+        "Braemoor Borough Council\nRecord of Officer Decision\n"
+        f"{label(maker)} Kirsty Lomond, Head of Leisure\n"
+        f"{label(key)} No\n"
+        f"{label(kind)} Executive\n"
+        f"{label(date)} 12 June 2025\n"
+        "Decision:\nTo extend the opening hours of the Braemoor pool on Sundays.\n"
+        f"{label(reasons)}\nSunday swimming sessions are fully booked.\n"
+        f"{label(options)}\n- Keep the current hours – demand would go unmet.\n"
+        "Carbon impact:\nNone.\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "maker, key, kind, reasons, options, date, sep, shout",
+    [
+        (m, k, t, r, o, d, s, shout)
+        for (i, (m, k, t, r, o, d)) in enumerate(itertools.product(*MEANING_LABELS.values()))
+        for s, shout in [(SEPARATORS[i % 3], i % 7 == 0)]
+        if i % 37 == 0  # a spread of the 2,700 combinations, each separator and case in turn
+    ],
+)
+def test_labels_worded_as_no_synonym_are_read_by_meaning(extractor, maker, key, kind, reasons, options, date, sep, shout):
+    record = extractor.extract_text(_meaning_form(maker, key, kind, reasons, options, date, sep, shout))
+    assert (record.decision_maker.name, record.decision_maker.title) == ("Kirsty Lomond", "Head of Leisure")
+    assert record.key_decision is False
+    assert record.decision_type.value == "executive"
+    assert record.decision_date.isoformat() == "2025-06-12"
+    assert record.decision == "To extend the opening hours of the Braemoor pool on Sundays."
+    assert record.reasons == "Sunday swimming sessions are fully booked."
+    assert record.rejected_options == ["Keep the current hours – demand would go unmet."]
+    assert record.evidence["decision_maker"].confidence < 0.95  # a label read by meaning weighs less than a synonym
+
+
+@pytest.mark.parametrize(
+    "lead_in",
+    ["That the Cabinet Member:", "That the Portfolio Holder:", "The Chief Officer (Highways and Transportation):",
+     "The Corporate Director of Place, in consultation with the Cabinet Member:", "RESOLVED that the Leader:"],
+)
+def test_a_role_inside_the_decision_sentence_is_not_a_label(extractor, lead_in):
+    record = extractor.extract_text(
+        f"Decision details\nLibrary hours\nDecision:\n{lead_in}\na) approves the new library hours;\n"
+        "b) notes the consultation responses.\nReasons for the decision:\nDemand.\n"
+    )
+    assert record.decision == f"{lead_in}\na) approves the new library hours;\nb) notes the consultation responses."
+
+
+@pytest.mark.parametrize("heading", ["Carbon impact:", "Comments of ward members:", "ENVIRONMENTAL CONSIDERATIONS", "Next steps:"])
+def test_an_unknown_heading_ends_the_options_section(extractor, heading):
+    record = extractor.extract_text(
+        "Officer Decision Notice\nDecision:\nTo resurface Long Lane.\nAlternative options considered:\n"
+        f"- Patch repairs only – the surface would keep failing.\n{heading}\nThe works will use recycled asphalt.\n"
+    )
+    assert record.rejected_options == ["Patch repairs only – the surface would keep failing."]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Approve: the revised fees in Appendix A.", "Note: the scheme starts in April.", "Option 2: close the site.",
+     "A. Is the applicant eligible?", "The Director approved:-"],
+)
+def test_lead_ins_and_list_items_inside_a_section_do_not_end_it(extractor, line):
+    record = extractor.extract_text(f"Decision:\nTo adopt the fees policy.\n{line}\nReasons:\nCost recovery.\n")
+    assert record.decision == f"To adopt the fees policy.\n{line}"
+
+
+def test_a_title_with_a_colon_after_the_page_heading_is_the_title(extractor):
+    record = extractor.extract_text(
+        "Decision details\n\nParking Review: Consultation Outcome\n\nDecision Maker: Cabinet Member for Transport\n"
+        "Decision:\nTo adopt the parking review.\n"
+    )
+    assert record.subject == "Parking Review: Consultation Outcome"
+    assert record.consultation is None
+
+
+def test_a_moderngov_issue_page_heads_its_decision_with_the_date_and_title(extractor):
+    record = extractor.extract_text(
+        "Issue - decisions\n\nPlay Area Refurbishment Programme\n\n"
+        "03/02/2025 - Play Area Refurbishment Programme\n\nThat the Portfolio Holder:\n\n"
+        "Approves the refurbishment of six play areas listed in Appendix 1;\n\n"
+        "Reason for Decision\n\nThe equipment has reached the end of its life.\n"
+    )
+    assert record.decision == ("That the Portfolio Holder:\nApproves the refurbishment of six play areas listed in "
+                               "Appendix 1;")
+    assert record.reasons == "The equipment has reached the end of its life."

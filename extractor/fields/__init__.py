@@ -37,7 +37,7 @@ class Found:
 
     def __post_init__(self) -> None:
         if self.confidence < 0:
-            self.confidence = CONFIDENCE[self.method]
+            self.confidence = CONFIDENCE[self.method] * (self.span.weight if self.span is not None else 1.0)
 
 
 @dataclass
