@@ -224,19 +224,20 @@ def batch(inputs, output, workers, timeout, max_memory, resume, extensions, repl
         raise click.ClickException("--resume adds to OUT and --replace starts it again: choose one")
     _sink(output)  # an unknown suffix is refused before any worker starts
     make_extractor(**reading)  # check profiles and options here, before any worker starts
+    manifest = str(manifest) if manifest is not None else None
     if manifest is not None:
         try:
             read_manifest(manifest)
         except ManifestError as exc:
             raise click.ClickException(str(exc)) from None
     spec = ExtractorSpec(tuple(reading["profiles"]), reading["model"], reading_options(**reading), council=council,
-                         manifest=str(manifest) if manifest is not None else None)
-    options = {"inputs": list(inputs), "council": council, "manifest": str(manifest) if manifest else None, **reading}
+                         manifest=manifest)
+    options = {"inputs": list(inputs), "council": council, "manifest": manifest, **reading}
     try:
         summary = run_batch(inputs, output, factory=spec, workers=workers, limits=worker_limits(timeout, max_memory),
                             resume=resume, replace=replace, evidence=not no_evidence, extensions=extensions,
                             progress=False if verbosity < 0 else progress, options=options,
-                            sink_options=SinkOptions(csv_raw=csv_raw),
+                            sink_options=SinkOptions(csv_raw=csv_raw, manifest=manifest),
                             exclude=[manifest] if manifest is not None else [])
     except OutputError as exc:
         raise click.ClickException(str(exc)) from None

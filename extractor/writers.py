@@ -45,7 +45,7 @@ from typing import NamedTuple, Protocol
 
 from pydantic import BaseModel
 
-from models import SCHEMA_VERSION, DateEntry, Evidence, ExtractionError
+from models import SCHEMA_VERSION, DateEntry, Evidence, ExtractionError, FetchKind, ManifestEntry
 
 from .columns import CSV_COLUMNS, DB_COLUMNS, Column, joined, kind_of, record_row
 from .output import atomic_path
@@ -89,6 +89,7 @@ def duplicate_entry(path: str | None, sha256: str | None, same_as: str | None) -
 class SinkOptions:
     pretty: bool = False   # .json: indent
     csv_raw: bool = False  # .csv: no byte-order mark, no formula neutralisation
+    manifest: str | None = None  # .db: an archive's manifest.jsonl (odr fetch), written as the documents table
 
 
 class Sink(Protocol):
@@ -330,7 +331,8 @@ class CsvSink:
 # -- SQLite -----------------------------------------------------------------------------------------
 
 # The tables odr owns in a .db; any other table there is the user's and is never touched.
-ODR_TABLES = ("decisions", "rejected_options", "dates", "evidence", "errors", "duplicates", "runs", "councils")
+ODR_TABLES = ("decisions", "rejected_options", "dates", "evidence", "errors", "duplicates", "runs", "councils",
+              "documents")
 FTS_COLUMNS = ("subject", "decision", "reasons", "rejected_options")  # full-text search, porter stemming
 _DB_TYPES = {name: column.kind for name, column in ((c.name, c) for c in DB_COLUMNS)}
 _CHILDREN = ("rejected_options", "dates", "evidence")
@@ -354,6 +356,7 @@ class SqliteSink:
     def __init__(self, path: Path, options: SinkOptions = SinkOptions()):
         self.path = path
         self.metadata_path = path.with_name(path.stem + ".metadata.json")
+        self.manifest = options.manifest
 
     @contextlib.contextmanager
     def _open(self, path: Path):
@@ -410,6 +413,9 @@ class SqliteSink:
                         _drop_entries(db, [key for key in self._keys(db) if not keep(key)])
                     counts = _insert(db, entries, self.CHUNK)
                     _refresh_councils(db)
+                    if self.manifest is not None:
+                        _load_documents(db, self.manifest)
+                    _link_documents(db)
                     if run is not None:
                         db["runs"].insert(run.row(counts))
                 _tidy(db)
@@ -453,13 +459,17 @@ TABLES: dict[str, list[Column]] = {
              Column("records", int, "record entries written"), Column("errors", int, "error entries written"),
              Column("duplicates", int, "duplicate entries written"),
              Column("skipped", int, "inputs already in OUT (--resume)"), Column("options", str, "the run's options (JSON)")],
+    "documents": [_ID, *_model_columns(ManifestEntry),
+                  Column("decision_id", int, "the record read from the saved file (decisions.id); empty when nothing "
+                                             "was saved or the file could not be read")],
     "councils": [Column("name", str, "the council (primary key; decisions.council points here)"),
                  Column("decisions", int, "decision records of this council"),
                  Column("first_decision", str, "its earliest decision_date"),
                  Column("last_decision", str, "its latest decision_date")],
 }
 _PRIMARY_KEYS = {"duplicates": "path", "councils": "name"}
-_INDEXES = {"errors": (["sha256"], ["kind"]), "duplicates": (["sha256"],)}
+_INDEXES = {"errors": (["sha256"], ["kind"]), "duplicates": (["sha256"],),
+            "documents": (["decision_id"], ["site_id"], ["sha256"])}
 
 
 def _create_tables(db) -> None:
@@ -536,6 +546,21 @@ def _refresh_councils(db) -> None:
                "where council is not null group by council")
 
 
+def _load_documents(db, manifest: str) -> None:
+    """The archive's pages and documents, one row per URL, failures included (lists are not documents)."""
+    from .manifest import latest_by_url, read_manifest
+
+    db.execute("delete from documents")
+    db["documents"].insert_all(entry.model_dump(mode="json") for entry in latest_by_url(read_manifest(manifest)).values()
+                               if entry.kind != FetchKind.list)
+
+
+def _link_documents(db) -> None:
+    """Each saved file to the record read from it, by its bytes (a resumed batch may have added it)."""
+    if db["documents"].exists():
+        db.execute("update documents set decision_id = (select id from decisions d where d.sha256 = documents.sha256)")
+
+
 def _tidy(db) -> None:
     """What Datasette shows: no always-empty column in decisions, the columns in the model's order,
     council linked to councils, full-text search (FTS5, porter stemming) over the text columns."""
@@ -554,6 +579,8 @@ def _tidy(db) -> None:
                         drop_foreign_keys=["council"] if linked and not has_councils else None)
     if not has_councils:
         db["councils"].drop()
+    if db["documents"].exists() and not db["documents"].count:
+        db["documents"].drop()
     searchable = [name for name in FTS_COLUMNS if name in order]
     if searchable:
         table.enable_fts(searchable, fts_version="FTS5", tokenize="porter", create_triggers=True, replace=True)
@@ -605,6 +632,10 @@ def datasette_metadata(path: Path, columns: dict[str, list[str]]) -> dict:
         "duplicates": {"description": "Inputs whose bytes another input already has an entry for (same_as)."},
         "runs": {"description": "Each odr run that wrote this database: version, times, counts, options.", "sort_desc": "id"},
         "councils": {"description": "The councils the decisions belong to, with counts and date range."},
+        "documents": {"description": "What odr fetch asked the council's site for: each decision page and the documents "
+                                     "it links to, failures included. A page and its documents share site_id; "
+                                     "decision_id is the record read from the file.",
+                      "label_column": "title", "sort": "site_id", "facets": ["kind", "status"]},
     }
     return {
         "title": "Council decision records",

@@ -26,9 +26,9 @@ class ManifestEntry(_Strict):
     council: str | None = Field(default=None, description="the council, as given to odr fetch --council")
     site_id: str | None = Field(
         default=None, description="the decision's id on the site ('4182'; 'ai731' for a decision taken at a meeting); null for a list")
-    kind: FetchKind
+    kind: FetchKind = Field(description="list, page (a decision page) or attachment (a document it links to)")
     status: int | None = Field(description="HTTP status of the last response; null when none came (timeout, refused)")
-    content_type: str | None = None
+    content_type: str | None = Field(default=None, description="the Content-Type the site sent, without parameters")
     sha256: str | None = Field(default=None, description="of the body, when one was received")
     path: str | None = Field(default=None, description="where the body was saved, relative to the archive; null when not saved")
     fetched_at: dt.datetime = Field(description="when the request finished (UTC)")

@@ -11,7 +11,7 @@ from enum import Enum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 
 
 class _Strict(BaseModel):
@@ -143,7 +143,9 @@ class DecisionRecord(_Strict):
     conflicts_of_interest: str | None = Field(default=None, description="interests declared and dispensations granted")
     exempt_information: Exemption | None = Field(default=None, description="whether part of the record is withheld, and the legal basis")
     amount: Amount | None = Field(default=None, description="the money the decision commits or approves, when the record states it")
-    council: str | None = Field(default=None, description="the council, as the record (or a profile) names it")
+    council: str | None = Field(
+        default=None,
+        description="the council: as given (--council, or the archive's manifest), else as the record (or a profile) names it")
     source: SourceInfo = Field(description="the file the record was read from")
     evidence: dict[str, Evidence] = Field(default_factory=dict, description="where each field was found")
     warnings: list[str] = Field(default_factory=list, description="what looked wrong while reading")

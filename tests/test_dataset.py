@@ -17,6 +17,7 @@ from conftest import SAMPLES
 from extractor.batch import ExtractorSpec, run_batch
 from extractor.cli import cli
 from extractor.writers import ODR_TABLES
+from models import SCHEMA_VERSION
 
 FORMATS = ("txt", "pdf", "html", "docx")
 
@@ -124,7 +125,7 @@ def test_full_text_search_stems_and_covers_reasons_and_options(db):
 def test_runs_table_records_the_run(db):
     (run,) = db.execute("select * from runs").fetchall()
     decisions = db.execute("select count(*) from decisions").fetchone()[0]
-    assert run["command"] == "batch" and run["schema_version"] == "2.0" and run["odr_version"]
+    assert run["command"] == "batch" and run["schema_version"] == SCHEMA_VERSION and run["odr_version"]
     assert (run["inputs"], run["records"], run["errors"], run["duplicates"], run["skipped"]) == (decisions, decisions, 0, 0, 0)
     assert run["started"] <= run["finished"]
     assert json.loads(run["options"])["model"] == "blank"

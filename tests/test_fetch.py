@@ -4,11 +4,13 @@ Nothing here touches the network: the site answers through httpx.MockTransport o
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
 import itertools
 import json
+import sqlite3
 from collections import Counter
 from pathlib import Path
 
@@ -452,3 +454,35 @@ def test_odr_fetch_then_odr_batch_with_the_manifest(tmp_path):
     assert {e["subject"] for e in gorse.values()} == {"Resurfacing of Gorse Lane car park"}
     meeting = {Path(e["source"]["path"]).name: e for e in by_site["ai77"]}
     assert meeting["decision.html"]["source"]["url"] == base + "ieDecisionDetails.aspx?AIId=77"
+
+
+def test_the_database_joins_a_decision_page_and_its_documents_by_site_id(tmp_path):
+    archive = tmp_path / "archive"
+    run(standard_site(), archive)
+    fetched = [e for e in manifest(archive).values() if e["kind"] != "list"]
+    db_path = tmp_path / "decisions.db"
+    args = ["batch", str(archive), "-o", str(db_path), "--workers", "2", "--model", "blank"]
+    result = CliRunner().invoke(cli, [*args, "--manifest", str(archive / MANIFEST)])
+    assert result.exit_code == 0, result.output
+
+    with contextlib.closing(sqlite3.connect(db_path)) as db:
+        rows = db.execute("select url, site_id, kind, status, path, decision_id from documents").fetchall()
+        assert sorted(r[0] for r in rows) == sorted(e["url"] for e in fetched)  # failures included, lists not
+        assert all((path is None) == (decision is None) for _, _, _, _, path, decision in rows)
+        assert ("1103", "page", 404) in {(site, kind, status) for _, site, kind, status, path, _ in rows if path is None}
+        gorse = db.execute("select doc.kind, d.subject, d.source_site_id, d.council from documents doc "
+                           "join decisions d on d.id = doc.decision_id where doc.site_id = '1101' order by doc.id").fetchall()
+        assert gorse == [("page", "Resurfacing of Gorse Lane car park", "1101", COUNCIL),
+                         ("attachment", "Resurfacing of Gorse Lane car park", "1101", COUNCIL),
+                         ("attachment", "Resurfacing of Gorse Lane car park", "1101", COUNCIL)]
+        assert db.execute("select name from councils").fetchall() == [(COUNCIL,)]
+    metadata = json.loads((tmp_path / "decisions.metadata.json").read_text(encoding="utf-8"))
+    assert "documents" in metadata["databases"]["decisions"]["tables"]
+
+    # a resumed batch without the manifest keeps the table; a replaced one without it has none
+    assert CliRunner().invoke(cli, [*args, "--resume"]).exit_code == 0
+    with contextlib.closing(sqlite3.connect(db_path)) as db:
+        assert db.execute("select count(*), count(decision_id) from documents").fetchone() == (len(rows), 18)
+    assert CliRunner().invoke(cli, [*args, "--replace"]).exit_code == 0
+    with contextlib.closing(sqlite3.connect(db_path)) as db:
+        assert not db.execute("select 1 from sqlite_master where name = 'documents'").fetchall()
