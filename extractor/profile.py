@@ -129,6 +129,9 @@ class VocabularySpec(_Strict):
     no_words: Edit | None = None
     ticked_marks: Edit | None = None
     unticked_marks: Edit | None = None
+    exempt_values: Edit | None = None
+    open_values: Edit | None = None
+    hedge_words: Edit | None = None
     heading_words: Edit | None = None
     connector_words: Edit | None = None
     name_particles: Edit | None = None
@@ -530,10 +533,7 @@ class Profile:
         signature = words_pattern(words["signature_words"])
         # a line of signature furniture: dotted or ruled space, or a word such as "Signed" alone
         self.signature_rule = re.compile(rf"^\s*(?:[.…_][.…_\s]{{5,}}|(?:{signature})(?:\s+(?:{signature}))?)\s*$", re.IGNORECASE)
-        # "Yes ☒ No ☐": a yes or no word with a tick box printed after it
-        marks = sorted(words["ticked_marks"] + words["unticked_marks"], key=len, reverse=True)
-        self.tick_box = re.compile(r"\b(?P<word>yes|no)\s*(?P<box>" + "|".join(map(re.escape, marks)) + ")", re.IGNORECASE)
-        self.ticked_marks = frozenset(words["ticked_marks"])
+        self.ticked_marks = frozenset(mark.lower() for mark in words["ticked_marks"])  # "[x]" and "[X]" are one mark
         self.decision_verb = re.compile(r"\b(?:" + words_pattern(words["decision_verbs"]) + r")\b")
         self.cms_suffix = _compile(words["cms_suffixes"], "vocabulary.cms_suffixes")
         self.sentence_openers = frozenset(w.lower() for w in words["sentence_openers"])

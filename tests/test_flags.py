@@ -10,6 +10,12 @@ from extractor.profile import load_profile
         ("Yes", True), ("YES", True), ("No", False), ("NO ", False), ("Non-key", False), ("Key decision", True),
         ("Yes ☒ No ☐", True), ("Yes ☐ No ☒", False), ("Yes [ ] No [x]", False), ("Yes [X] No [ ]", True),
         ("Not a key decision", False), ("Decision Ref. No.", None), ("To be confirmed", None), ("", None),
+        # boxes printed before their words, and other choices than yes/no
+        ("☐ Yes ☒ No", False), ("☒ Yes ☐ No", True), ("Key ☐ Non-key ☒", False), ("[x] Key [ ] Non-key", True),
+        # a row of boxes left blank, or with both ticked, answers nothing
+        ("Yes ☐ No ☐", None), ("☒ Yes ☒ No", None),
+        # Welsh, alone or beside the English
+        ("Ie", True), ("Ydy", True), ("Na", False), ("Nac ydy", False), ("Na / No", False), ("Yes / Ie", True),
     ],
 )
 def test_parse_yes_no(text, expected):

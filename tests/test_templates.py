@@ -421,3 +421,103 @@ def test_a_moderngov_issue_page_heads_its_decision_with_the_date_and_title(extra
     assert record.decision == ("That the Portfolio Holder:\nApproves the refurbishment of six play areas listed in "
                                "Appendix 1;")
     assert record.reasons == "The equipment has reached the end of its life."
+# ------------------------------------------------------------------------------------------------
+# Issue 9, flags: exemption, key decision and decision type stated in other councils' words.
+# Every text below is written for these tests (fictional councils and people).
+
+def _flags_record(extractor, *lines: str):
+    return extractor.extract_text("\n".join(["Record of Decision", "Subject: Replacement of play equipment", *lines,
+                                             "Decision: To replace the play equipment at Elm Park."]) + "\n")
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # a heading that marks the whole item, in any case, alone or qualified
+        ["EXEMPT ITEM"], ["Exempt report"], ["CONFIDENTIAL"], ["PART II – EXEMPT INFORMATION"],
+        ["Part 2 (confidential)"], ["This is a Part II report."], ["(Part II) Replacement of play equipment"],
+        # a form's answer in words
+        ["Anticipated restriction: Fully exempt"], ["Anticipated restriction: Part exempt - view reasons"],
+        ["Exempt information: Confidential – Appendix B"], ["Publication status: Not for publication"],
+        ["Open or exempt | Exempt"],
+        # prose, wrapped or not
+        ["The report is fully exempt."], ["Appendix 3 is a confidential appendix."],
+        ["The terms are set out in the exempt decision record."],
+        ["The price schedule is commercially sensitive and is therefore exempt under",
+         "Rule 9.2 of the Access to Information Procedure Rules."],
+        ["Following consideration of the report of the Head of Parks containing exempt",
+         "information as defined in paragraph 3 of Schedule 12A, it was resolved:"],
+        ["The press and public were excluded for this item."],
+    ],
+)
+def test_an_exemption_stated_as_a_heading_an_answer_or_a_sentence(extractor, lines):
+    record = _flags_record(extractor, *lines)
+    assert record.exempt_information is not None and record.exempt_information.exempt is True
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["This report does not contain exempt information."], ["No part of this decision record is exempt."],
+        ["Anticipated restriction: Open"], ["Exempt information: Not exempt"], ["Exempt report: No"],
+        ["Confidential / exempt information: ☐ Yes ☒ No"], ["Is the report exempt? Na"],
+        ["The report is not exempt."],
+    ],
+)
+def test_a_denial_of_exemption(extractor, lines):
+    record = _flags_record(extractor, *lines)
+    assert record.exempt_information is not None and record.exempt_information.exempt is False
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        # template reminders and conditions are not statements about this record
+        ["If the report contains exempt information, give the paragraph of Schedule 12A."],
+        ["[Where this is an exempt report, state the reason here]"],
+        ["Note: information exempt under Schedule 12A of the Local Government Act 1972 is never published here."],
+        ["Exempt information: Yes ☐ No ☐"],
+        # exemption from call-in, exempt land, a partner's confidential data: not withheld information
+        ["This decision is exempt from call-in under the urgency rules."],
+        ["The decision is exempt under Rule 16 from call-in."],
+        ["The exempt properties listed in Schedule 1 were excluded from the survey."],
+        ["The contractor must keep confidential information secure."], ["A non-exempt report was considered."],
+    ],
+)
+def test_reminders_conditions_and_other_exemptions_say_nothing(extractor, lines):
+    assert _flags_record(extractor, *lines).exempt_information is None
+
+
+@pytest.mark.parametrize(
+    "lines, basis",
+    [
+        (["Exempt: yes, under paragraph 5 of Part 1 of Schedule 12A to the Local Government Act 1972"],
+         "paragraph 5 of Part 1 of Schedule 12A to the Local Government Act 1972"),
+        (["This report contains exempt information as defined in paragraph 16 of Part 4 of",
+          "Schedule 12A of the Local Government Act, 1972."], "paragraph 16 of Part 4 of Schedule 12A of the Local Government Act, 1972"),
+        (["The tender prices are exempt under Rule 10.4 (b) of the Constitution."], "Rule 10.4 (b) of the Constitution"),
+    ],
+)
+def test_the_legal_basis_of_an_exemption(extractor, lines, basis):
+    assert _flags_record(extractor, *lines).exempt_information.basis == basis
+
+
+@pytest.mark.parametrize(
+    "lines, key",
+    [
+        (["Is Allweddol decision?: Na"], False), (["Is Allweddol decision?: Ydy"], True),
+        (["Penderfyniad allweddol: Nac ydy"], False), (["KEY DECISION: IE / YES"], True),
+        (["Key decision: Non-key"], False), (["Type of decision:", "", "Non-key", ""], False),
+        (["Decision type:", "", "Key", ""], True),
+        (["Key decision: ☐ Yes ☒ No"], False), (["Key or non-key | Key ☒ Non-key ☐"], True),
+        (["Replacement of play equipment (Non-Key Recordable Officer Decision)"], False),
+        (["Budget monitoring (Key Decision)"], True),
+        (["This is a key decision."], True), (["The decision is a key decision as it affects two or more wards."], True),
+        (["This decision is not considered to be a key decision."], False),
+        (["The decision does not constitute a key decision."], False),
+        (["If this is a key decision, give its Forward Plan reference."], None),
+        (["Key decision: Yes ☐ No ☐"], None),
+    ],
+)
+def test_key_decision_in_other_words(extractor, lines, key):
+    assert _flags_record(extractor, *lines).key_decision is key
