@@ -13,27 +13,27 @@
 * `check_zip(data, max_inflated)`: a .docx is a ZIP; refuse one whose members, by the sizes in the
   central directory, inflate past the limit, before anything is decompressed. Python's zipfile never
   yields more than a member's declared size, so the declared sizes bound what a reader can inflate.
-* `check_pdf_streams(data, max_inflated)`: pdfium inflates a page's FlateDecode content streams in
-  full, so a 2 MB PDF holding a 2 GB stream of spaces costs 3 GB of memory. Each Flate stream that is
-  not an image is inflated here in bounded chunks (nothing kept) and the PDF is refused once the total
-  passes the limit. Images are left out: text extraction never decodes them.
+* `check_pdf_streams(data, max_inflated)`: pdfium decodes a page's content streams in full and joins
+  them, so a 200 KB PDF listing one 200 MB stream forty times costs 8 GB of memory. What pdfium will
+  decode (every filter it supports, chains, each stream as many times as it is used: see
+  extractor/pdfstreams.py) is budgeted, and the PDF refused once it passes the limit; decoding here
+  is streamed and counts only, and is skipped when no stream's filters could write enough to matter.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
-import re
 import resource
 import signal
 import threading
 import time
 import zipfile
-import zlib
 from collections.abc import Iterator
 
 from models import ErrorKind
 
+from . import pdfstreams
 from .errors import ExtractionFailure
 
 # Bytes that the streams of one file may inflate to, as a multiple of the --max-bytes limit
@@ -156,57 +156,51 @@ def check_zip(data: bytes, max_inflated: int, *, max_members: int = 10_000) -> N
                 raise _bomb("ZIP members", max_inflated)
 
 
-# `stream` keyword ending a stream dictionary, then the data up to `endstream`.
-_STREAM = re.compile(rb"stream\r?\n")
-_ENDSTREAM = b"endstream"
-_IMAGE = re.compile(rb"/Subtype\s*/Image\b")
-_CHUNK = 1 << 20
-
-
 def check_pdf_streams(data: bytes, max_inflated: int) -> int:
-    """Inflate every non-image FlateDecode stream of a PDF, keeping nothing, and refuse the PDF
-    (ExtractionFailure too_large) once their total passes `max_inflated` bytes. Returns the total.
+    """Refuse a PDF (ExtractionFailure too_large) whose streams pdfium would decode past `max_inflated`
+    bytes, each counted as many times as it is used (extractor/pdfstreams.py). Returns an upper bound
+    of what pdfium will decode, at most `max_inflated`.
 
-    Cheap on ordinary PDFs (their content streams are kilobytes). Streams that are not zlib data at
-    the start (encrypted, other filters first) are skipped: pdfium's own limits apply to them."""
-    total = 0
-    position = 0
-    while True:
-        match = _STREAM.search(data, position)
-        if match is None:
-            return total
-        start = match.end()
-        end = data.find(_ENDSTREAM, start)
-        if end < 0:
-            end = len(data)
-        position = end + len(_ENDSTREAM)
-        if match.start() > 0 and data[match.start() - 1 : match.start()] == b"d":  # "endstream\n"
+    Nothing is inflated when the most each stream's filters could write keeps the total under the
+    limit (deflate writes at most 1,032 bytes per byte, LZW 3,556, ...: an ordinary PDF is cleared
+    without decoding a byte). Otherwise the streams are decoded, the largest bounds first, in chunks
+    and counting only, until the bounds left and the sizes found fit, or the sizes alone do not."""
+    measured = 0
+
+    def measure(stream: pdfstreams.Stream, uses: int, keep: bool = False) -> bytes:
+        nonlocal measured
+        written = 0
+
+        def count(size: int) -> None:
+            nonlocal written
+            written += size
+            if measured + written * uses > max_inflated:
+                raise _bomb("PDF streams", max_inflated)
+
+        chunks = pdfstreams.decode(data, stream, count)
+        kept = b"".join(chunks) if keep else b""
+        for _ in chunks:
+            pass
+        measured += written * uses
+        return kept
+
+    layout = pdfstreams.scan(data, lambda stream: measure(stream, 1, keep=True))
+    bounds = []
+    for stream in layout.streams:
+        uses = layout.uses(stream)
+        if stream.object_stream is not None or not uses:
+            continue  # object streams are measured already; images and attachments are not decoded
+        if not stream.filters:  # raw bytes, joined once more for each listing in /Contents
+            measured += (stream.end - stream.start) * layout.contents_uses.get(stream.number, 0)
             continue
-        if len(data) - start < 2 or data[start] & 0x0F != 8 or ((data[start] << 8) | data[start + 1]) % 31:
-            continue  # not a zlib header
-        dictionary = data[max(0, match.start() - 4096) : match.start()]
-        dictionary = dictionary[dictionary.rfind(b"obj") + 1 :]
-        if _IMAGE.search(dictionary):
-            continue
-        total = _inflate_bounded(data, start, end, total, max_inflated)
-
-
-def _inflate_bounded(data: bytes, start: int, end: int, total: int, limit: int) -> int:
-    inflater = zlib.decompressobj()
-    view = memoryview(data)[start:end]
-    try:
-        for offset in range(0, len(view), _CHUNK):
-            pending = bytes(view[offset : offset + _CHUNK])
-            while pending and not inflater.eof:
-                out = inflater.decompress(pending, _CHUNK)
-                total += len(out)
-                if total > limit:
-                    raise _bomb("PDF streams", limit)
-                if not out and inflater.unconsumed_tail == pending:
-                    break  # no progress: nothing more comes out of this stream
-                pending = inflater.unconsumed_tail
-            if inflater.eof:
-                break
-    except zlib.error:
-        pass  # damaged stream: pdfium decides what to make of it
+        bounds.append((pdfstreams.max_output(stream) * uses, uses, stream))
+    total = measured + sum(bound for bound, _, _ in bounds)
+    if measured > max_inflated:
+        raise _bomb("PDF streams", max_inflated)
+    for bound, uses, stream in sorted(bounds, key=lambda item: -item[0]):
+        if total <= max_inflated:
+            break
+        before = measured
+        measure(stream, uses)
+        total += measured - before - bound
     return total
