@@ -10,11 +10,11 @@ import signal
 import subprocess
 import sys
 import time
-import zlib
 from pathlib import Path
 
 import pytest
 from archive import make_archive
+from pdfbuild import TEXT, page_pdf, stream, zlib_run
 from test_batch import assert_accounts_for
 
 from extractor import batch
@@ -132,26 +132,8 @@ def test_closing_the_results_early_ends_the_workers():
 def _listed_bomb(path: Path, stream_mb: int, times: int) -> Path:
     """One page whose /Contents lists one Flate stream of `stream_mb` MB of spaces `times` times:
     pdfium joins a page's content streams into one buffer, times x the stream."""
-    text = b"BT /F1 12 Tf 72 720 Td (Subject: Closure of Mill Lane car park) Tj ET\n"
-    payload = zlib.compress(text + b" " * (stream_mb * MB), 9)
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents [%s]"
-        b" /Resources << /Font << /F1 5 0 R >> >> >>" % b" ".join([b"4 0 R"] * times),
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(payload) + payload + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = b"%PDF-1.7\n"
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(out)
+    content = stream(zlib_run(stream_mb * MB, TEXT))
+    path.write_bytes(page_pdf([content], contents=b"[" + b"5 0 R " * times + b"]"))
     return path
 
 
