@@ -293,6 +293,29 @@ def fetch(base_url, start, end, archive, council, delay, timeout, retries, backo
 
 
 @cli.command()
+@click.argument("database", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The HTML page to write.")
+@click.option("--replace", is_flag=True, help="Write over an existing page.")
+def report(database, output, replace) -> None:
+    """Write one self-contained HTML page about DATABASE (a .db from odr batch): decisions by council and
+    by month, key decisions, field coverage, errors by kind, and the least certain fields to review."""
+    from .output import atomic_writer
+    from .report import build_report
+
+    if output.exists() and not replace:
+        raise click.ClickException(f"{output} exists: --replace writes over it")
+    try:
+        page = build_report(database)
+        with atomic_writer(output) as handle:
+            handle.write(page)
+    except OutputError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"{output}: cannot write ({exc.strerror or exc})") from None
+
+
+@cli.command()
 def schema() -> None:
     """Print the JSON Schema of a decision record."""
     click.echo(json.dumps(DecisionRecord.model_json_schema(), indent=2))

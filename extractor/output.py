@@ -22,10 +22,18 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     temporary = Path(name)
     try:
         yield temporary
+        _usual_permissions(temporary)
         os.replace(temporary, target)
     finally:
         for leftover in (temporary, *temporary.parent.glob(glob.escape(temporary.name) + "*")):
             leftover.unlink(missing_ok=True)
+
+
+def _usual_permissions(path: Path) -> None:
+    """mkstemp makes a private 0600 file; an output is the user's file, so give it what the umask gives."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, 0o666 & ~umask)
 
 
 @contextlib.contextmanager

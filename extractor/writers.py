@@ -121,17 +121,9 @@ def _writing(path: Path) -> Iterator[Path]:
     try:
         with atomic_path(path) as temporary:
             yield temporary
-            _readable(temporary)
     except (OSError, sqlite3.OperationalError) as exc:  # sqlite3: "database or disk is full", ...
         unchanged = "; the previous file is unchanged" if path.exists() else ""
         raise OutputError(f"{path}: cannot write ({getattr(exc, 'strerror', None) or exc}){unchanged}") from None
-
-
-def _readable(path: Path) -> None:
-    """mkstemp makes a private 0600 file; OUT is a dataset, so give it the usual umask permissions."""
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(path, 0o666 & ~umask)
 
 
 def _synced(handle) -> None:
@@ -334,7 +326,10 @@ class CsvSink:
 ODR_TABLES = ("decisions", "rejected_options", "dates", "evidence", "errors", "duplicates", "runs", "councils",
               "documents")
 FTS_COLUMNS = ("subject", "decision", "reasons", "rejected_options")  # full-text search, porter stemming
-_DB_TYPES = {name: column.kind for name, column in ((c.name, c) for c in DB_COLUMNS)}
+# In Datasette the decision comes first; the file's hash and path sit with the other source columns.
+_FILE_COLUMNS = ("sha256", "path")
+_DB_TYPES = {c.name: c.kind for c in (*(c for c in DB_COLUMNS if c.name not in _FILE_COLUMNS and not c.name.startswith("source_")),
+                                      *(c for c in DB_COLUMNS if c.name in _FILE_COLUMNS or c.name.startswith("source_")))}
 _CHILDREN = ("rejected_options", "dates", "evidence")
 
 
@@ -642,6 +637,8 @@ def datasette_metadata(path: Path, columns: dict[str, list[str]]) -> dict:
         "description": "Decision records read by odr from council PDF, Word, HTML and text files. Every field "
                        "odr found has evidence; fields a record does not state are empty, never guessed.",
         "source": "odr: officer decision records to data",
+        # Datasette lists column descriptions above the rows; in three small columns the rows stay in view.
+        "extra_css_urls": ["data:text/css,dl.column-descriptions%7Bcolumns:3;font-size:.8em%7D"],
         "databases": {path.stem: {"tables": {name: meta for name, meta in tables.items() if name in columns}}},
     }
 

@@ -45,7 +45,8 @@ def columns(db, table: str) -> dict[str, sqlite3.Row]:
 def test_integer_id_primary_key_and_unique_sha256(db):
     decisions = columns(db, "decisions")
     assert decisions["id"]["pk"] == 1 and decisions["id"]["type"] == "INTEGER"
-    assert list(decisions)[:3] == ["id", "sha256", "path"]
+    assert list(decisions)[:3] == ["id", "reference", "subject"]  # the decision first, not a 64-character hash
+    assert list(decisions).index("sha256") > list(decisions).index("council")
     unique = [row for row in db.execute("pragma index_list(decisions)") if row["unique"]]
     assert [[c["name"] for c in db.execute(f"pragma index_info({row['name']})")] for row in unique] == [["sha256"]]
     for child in ("rejected_options", "dates", "evidence", "duplicates"):
