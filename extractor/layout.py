@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .document import STARTS_LIST_ITEM, Document, Line
-from .profile import STOP, FieldSpec, Profile
+from .profile import STOP, FieldSpec, Profile, label_key
 
 # A short phrase before a separator (':', ':-', '|', '?', '?:'), after an optional section number;
 # or a whole line (checked further in Layout._label_by_meaning).
@@ -112,7 +112,7 @@ class Layout:
             match, spec = self._label_without_separator(text, index)
         by_meaning = False
         if match is None or spec is None:
-            match, spec = self._label_by_meaning(text)
+            match, spec = self._label_by_meaning(text, index)
             by_meaning = True
             if match is not None and spec is not None and self._reads_as_title(index, spec, text[match.end() :]):
                 match, spec = None, None
@@ -127,11 +127,24 @@ class Layout:
             label = mid.group("label")  # capitalised: the pattern asks for it
             if ":" not in mid.group("sep") and not self._ends_header_row(hits, mid, index):
                 continue
-            if self._in_running_text(text, mid.start("label")):
-                continue  # "That the Cabinet Member: a) ..." is a sentence, not a flattened form
             spec = self._resolve(label, index, hits)
-            if spec is not None:
-                hits.append(self._hit(spec, mid, index, line, line_start=False))
+            if spec is None:
+                continue
+            if spec.kind == "block" and not hits and self._lead_in(text, mid):
+                # "Following consideration of the report, Cabinet RESOLVED:" introduces the section
+                # and belongs to it: the section starts with the sentence
+                hits.append(Hit(spec=spec, label=label, line_index=index, start=line.start,
+                                value_start=line.start, heading=False, number=None))
+                continue
+            if self._in_running_text(text, mid.start("label")):
+                continue  # "That the Cabinet Member: a) ...": a role inside a sentence, not a label
+            hits.append(self._hit(spec, mid, index, line, line_start=False))
+        for flat in self.profile.after_sentence.finditer(text, pos):
+            # a record flattened onto one line: "... the draft Strategy. Any Declarations of Interest
+            # Declared None." A label of three words or more right after a sentence's end.
+            spec = self._resolve(flat.group("label"), index, hits)
+            if spec is not None and all(h.start < line.start + flat.start() for h in hits):
+                hits.append(self._hit(spec, flat, index, line, line_start=False))
         return hits
 
     def _heading_pattern(self, index: int, line: Line) -> Hit | None:
@@ -143,13 +156,13 @@ class Layout:
                            value_start=line.end, heading=True, number=None, by_meaning=True)
         return None
 
-    def _label_by_meaning(self, text: str) -> tuple[re.Match | None, FieldSpec | None]:
+    def _label_by_meaning(self, text: str, index: int) -> tuple[re.Match | None, FieldSpec | None]:
         """A label that is no exact synonym, read for what it says ("Decision by:", "Officer
-        making decision:", "Is Allweddol decision?: No", "CARBON IMPACT"): a short capitalised
-        phrase before ':', ':-', '|' or '?', or a line in capitals standing alone. A phrase that
-        opens like a sentence ("That the Cabinet Member:"), holds figures ("Option 2:") or is long
-        is never a label. One that means no group ends the section before it only when it stands
-        alone as a heading."""
+        making decision:", "Is Allweddol decision?: No", "CARBON IMPACT", "Any Dispensation
+        Granted"): a short capitalised phrase before ':', ':-', '|' or '?', or a short heading
+        standing alone. A phrase that opens like a sentence ("That the Cabinet Member:"), holds
+        figures ("Option 2:") or is long is never a label. One that means no group ends the section
+        before it only when it stands alone as a heading with a separator."""
         match = _LABEL_LIKE.match(text)
         if match is None:
             return None, None
@@ -167,10 +180,12 @@ class Layout:
             return None, None
         standalone = match.end() >= len(text.rstrip())
         separator = match.group("sep").strip()
-        if not separator and not (label.isupper() and len(label) > 3):
-            return None, None  # a capitalised line with no separator may be a title: exact labels only
+        if not separator and not (label.isupper() and len(label) > 3) and not self._heading_line(label, index):
+            return None, None
         spec = self.profile.classify(label)
         if spec is None:
+            if label_key(label) in self.profile.unlabels:
+                return None, None  # a council profile said this is no label
             heading = (
                 standalone
                 and separator not in ("", "?")  # a question alone is asked inside a section (criteria, Q&A)
@@ -182,14 +197,50 @@ class Layout:
             return None, None  # "EXEMPT ITEM": a heading that states a fact, read by the fields, not a label
         return match, spec
 
+    def _heading_line(self, label: str, index: int) -> bool:
+        """A capitalised line with no separator may be a title ("Review of Funding for Community
+        Groups"), so it heads a section only when it is short, in title case, ends without
+        punctuation, and is neither the line after a page heading nor the value of a label
+        standing alone just above it."""
+        words = label.split()
+        long_words = [w for w in words if len(w) >= 4]
+        if (
+            len(words) > self.profile.settings.max_heading_words
+            or self.profile.ends_with_title_heading(label)  # "Decision details": the page's own heading
+            or label[-1] in ".,;"
+            or sum(w[0].isupper() for w in long_words) * 2 < len(long_words)
+            or any(w.lower().startswith(self.profile.lead_in_verbs) for w in words)
+        ):
+            return False
+        above = self._previous_text_line(index)
+        if above is None or self.profile.ends_with_title_heading(self.document.lines[above].text):
+            return False
+        last = self.hits[-1] if self.hits else None
+        return not (last and last.spec.kind == "line" and last.heading and last.line_index == above)
+
+    def _previous_text_line(self, index: int) -> int | None:
+        """The index of the nearest non-blank line above line `index` (within three lines)."""
+        lines = self.document.lines
+        return next((i for i in range(index - 1, max(-1, index - 4), -1) if lines[i].text.strip()), None)
+
     def _reads_as_title(self, index: int, spec: FieldSpec, value: str) -> bool:
         """The line right after a page heading ("Decision details") is the record's title, whatever
         colon it holds ("Options Appraisal: Leisure Centres", "Public Realm Services Model: Business
         Case"), unless it reads as a form's first label: a short value after a label of a field."""
-        previous = next((line for line in reversed(self.document.lines[max(0, index - 3) : index]) if line.text.strip()), None)
-        if previous is None or not self.profile.ends_with_title_heading(previous.text):
+        above = self._previous_text_line(index)
+        if above is None or not self.profile.ends_with_title_heading(self.document.lines[above].text):
             return False
         return spec.kind != "line" or len(value.strip()) > self.profile.settings.max_header_value
+
+    def _lead_in(self, text: str, mid: re.Match) -> bool:
+        """A sentence ending in a section's label, its section on the lines below: "Following the
+        report, it was RESOLVED:" (not a question such as "Is the Decision Maker aware of the Decision:")."""
+        before = text[: mid.start("label")].split()
+        return (
+            not text[mid.end() :].strip()
+            and len(before) >= 3
+            and before[0].lower() not in self.profile.question_words
+        )
 
     def _in_running_text(self, text: str, label_start: int) -> bool:
         before = text[:label_start].split()
@@ -265,10 +316,24 @@ class Layout:
     def _set_regions(self) -> None:
         text_end = len(self.document.text)
         for position, hit in enumerate(self.hits):
-            end = self.hits[position + 1].start if position + 1 < len(self.hits) else text_end
+            following = self._next_boundary(position)
+            end = self.hits[following].start if following < len(self.hits) else text_end
             if hit.spec.kind == "block" and hit.number is not None:
                 end = min(end, self._next_numbered_line(hit, end))
             hit.region_end = max(end, hit.value_start)
+
+    def _next_boundary(self, position: int) -> int:
+        """The hit that ends hit `position`'s region: the next one, except that a heading odr does
+        not extract, printed straight under a section's own heading ("Reasons for Decision" then
+        "Background"), is the section's sub-heading and does not end it."""
+        hit, following = self.hits[position], position + 1
+        if hit.spec.kind != "block" or following >= len(self.hits):
+            return following
+        nxt = self.hits[following]
+        between = self.document.text[hit.value_start : nxt.start]
+        if nxt.spec.kind == "stop" and nxt.heading and not between.strip():
+            return following + 1
+        return following
 
     def _next_numbered_line(self, hit: Hit, limit: int) -> int:
         following = re.compile(rf"^\s*{(hit.number or 0) + 1}[.)]?\s+\S")

@@ -141,6 +141,7 @@ class VocabularySpec(_Strict):
     cms_suffixes: Edit | None = None
     sentence_openers: Edit | None = None
     lead_in_verbs: Edit | None = None
+    resolution_phrases: Edit | None = None
     question_words: Edit | None = None
     running_text_words: Edit | None = None
     head_breaks: Edit | None = None
@@ -288,6 +289,7 @@ class _Resolved:
 
     groups: dict[str, dict] = field(default_factory=dict)  # name -> {kind, labels, bare, follows, date_kind}
     label_sources: dict[tuple[str, str], str] = field(default_factory=dict)  # (group, label key) -> file
+    unlabels: set[str] = field(default_factory=set)  # label keys a profile took away: never labels
     title_headings: list[str] = field(default_factory=list)
     prose: dict[str, list[str]] = field(default_factory=dict)
     date_phrases: dict[DateKind, list[str]] = field(default_factory=dict)
@@ -343,6 +345,8 @@ def _merge(resolved: _Resolved, spec: ProfileFile, source: str, *, builtin: bool
         existing["patterns"] = _apply(group_spec.patterns, existing["patterns"], where=f"{where}.patterns", source=source,
                                       check_removals=False)
         before = {label_key(label) for label in existing["labels"]}
+        if group_spec.labels is not None:  # a label taken away is not read by its meaning either
+            resolved.unlabels.update(label_key(label) for label in group_spec.labels.remove)
         existing["labels"] = _apply(group_spec.labels, existing["labels"], where=f"{where}.labels", source=source)
         for label in existing["labels"]:
             if label_key(label) not in before:
@@ -482,6 +486,7 @@ class Profile:
     settings: Settings
     phrases: dict[str, re.Pattern] = field(default_factory=dict)  # flag phrases, one pattern per key
     heading_patterns: list[tuple[re.Pattern, FieldSpec]] = field(default_factory=list)
+    unlabels: frozenset[str] = frozenset()  # phrases a profile took away from every group
     council: str | None = None
     keywords: tuple[str, ...] = ()
     sources: list[str] = field(default_factory=list)
@@ -507,6 +512,10 @@ class Profile:
         run_in = sorted(k for k, specs in self.labels.items() if " " in k and any(s.kind == "line" for s in specs))
         self.run_in_start = re.compile(
             rf"^\s*(?P<label>{_trie_regex(run_in)})(?P<paren>)(?P<sep>[ \t]+)(?-i:(?=[A-Z0-9]))", re.IGNORECASE
+        )
+        long_labels = sorted(k for k in self.labels if len(k.split()) >= 3)
+        self.after_sentence = re.compile(
+            rf"(?<=[.;!?] )(?P<label>{_trie_regex(long_labels)})(?P<paren>)(?P<sep>[ \t]+)(?-i:(?=[A-Z]))", re.IGNORECASE
         )
         self.mid_line = re.compile(
             rf"(?-i:(?=[A-Z]))(?<=[\s\]\)])(?P<label>{alternation}){paren}(?P<sep>[ \t]*(?::-|:)[ \t]*|[ \t]*$)", re.IGNORECASE
@@ -538,6 +547,7 @@ class Profile:
         self.cms_suffix = _compile(words["cms_suffixes"], "vocabulary.cms_suffixes")
         self.sentence_openers = frozenset(w.lower() for w in words["sentence_openers"])
         self.lead_in_verbs = tuple(w.lower() for w in words["lead_in_verbs"])
+        self.resolution_phrases = _compile(words["resolution_phrases"], "vocabulary.resolution_phrases")
         self.question_words = frozenset(w.lower() for w in words["question_words"])
         self.running_text_words = frozenset(w.lower() for w in words["running_text_words"])
         self.head_breaks = frozenset(w.lower() for w in words["head_breaks"])
@@ -580,6 +590,8 @@ class Profile:
         group must outscore every other; groups that only count after another's label (`follows`)
         are never chosen by meaning, nor, for a label put as a question, groups whose answer is not
         yes or no (`questions`)."""
+        if label_key(label) in self.unlabels:
+            return None
         words = label_key(re.sub(r"[^\w\s'-]", " ", label)).replace("'", "").split()
         if not words:
             return None
@@ -671,6 +683,7 @@ def _build(resolved: _Resolved) -> Profile:
                         for p in _compile(patterns, f"vocabulary.decision_types.{kind.value}")],
         settings=Settings(**resolved.settings),
         phrases=flags,
+        unlabels=frozenset(resolved.unlabels - set(labels)),
         heading_patterns=[(pattern, fields[name]) for name, group in resolved.groups.items()
                           for pattern in _compile(group["patterns"], f"fields.{name}.patterns", re.IGNORECASE)],
         council=resolved.council,

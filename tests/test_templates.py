@@ -521,3 +521,99 @@ def test_the_legal_basis_of_an_exemption(extractor, lines, basis):
 )
 def test_key_decision_in_other_words(extractor, lines, key):
     assert _flags_record(extractor, *lines).key_decision is key
+
+
+# --------------------------------------------------------------------------------------------------
+# Sections without their headings, sections that hold two fields, and sub-headings (issue 9).
+
+HEADER_LINES = (
+    "Decision Maker: Cabinet\nDecision status: Recommendations Approved\nIs Key decision?: No\n"
+    "Is subject to call in?: Yes\n"
+)
+FOOTER_LINES = "Report author: Lewis Marr\nPublication date: 14/05/2025\nDate of decision: 12/05/2025\n"
+
+
+@pytest.mark.parametrize(
+    "resolutions",
+    [
+        ["1) That the revised fees be approved.", "2) That authority be delegated to the Head of Finance."],
+        ["(1) the progress report be noted; and", "(2) the timetable for the review be agreed."],
+        ["1. That the recommendations of the task group are approved.", "2. That a working group be set up."],
+        ["a) To approve the allocation of £40,000 to the scheme;", "b) To note the consultation responses."],
+    ],
+)
+@pytest.mark.parametrize("blank_lines", [False, True])
+def test_a_page_whose_headings_were_lost_gives_its_list_of_resolutions(extractor, resolutions, blank_lines):
+    gap = "\n" if blank_lines else ""
+    body = (f"{gap}".join(line + "\n" for line in ["To consider the annual fees review."] + resolutions)
+            + "To keep charges in line with costs.\n")
+    record = extractor.extract_text(HEADER_LINES + body + FOOTER_LINES)
+    assert record.decision == "\n".join(resolutions)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["The Director of Place, in consultation with the Leader, was asked and agreed to extend the scheme.",
+     "Following the consideration of the report, the Cabinet resolved that the scheme be extended.",
+     "The Chief Executive decided to extend the scheme for a further year."],
+)
+def test_a_page_whose_headings_were_lost_gives_the_sentence_that_decides(extractor, sentence):
+    text = HEADER_LINES + "The scheme ends in June and needs a decision.\n" + sentence + "\n" + FOOTER_LINES
+    assert extractor.extract_text(text).decision == sentence
+
+
+@pytest.mark.parametrize("label", ["Decision(s) and Reason(s)", "DECISION AND REASONS", "Decisions and reasons:"])
+def test_a_section_holding_decision_and_reasons_is_split(extractor, label):
+    record = extractor.extract_text(
+        f"Record of Decision\nDecision Taken By: Cabinet Member for Parks\n\n{label}\n\nTree Planting Programme\n\n"
+        "The report set out the results of the tree survey.\n\n"
+        "The Cabinet Member for Parks resolved that the tree planting programme be approved.\n\n"
+        "As set out in the report to the Parks Advisory Board.\n\nSigned: A Hughes\n"
+    )
+    assert record.decision == "The Cabinet Member for Parks resolved that the tree planting programme be approved."
+    assert record.reasons == "As set out in the report to the Parks Advisory Board."
+
+
+def test_a_decision_label_over_a_date_is_not_the_decision(extractor):
+    record = extractor.extract_text(
+        "RECORD OF DECISION OF THE CABINET\n\nDecision Made:\n\n12 May 2025\n\nStreet Trading Policy\n\n"
+        "Issue for Decision\n\nTo review the policy.\n\nDecision Made\n\n1. That the policy be adopted.\n\n"
+        "Reasons for Decision\n\nThe policy is out of date.\n"
+    )
+    assert record.decision == "1. That the policy be adopted."
+
+
+@pytest.mark.parametrize("sub_heading", ["Background", "Financial Implications", "Legal Implications"])
+def test_a_sub_heading_straight_under_a_section_heading_belongs_to_it(extractor, sub_heading):
+    record = extractor.extract_text(
+        f"Decision:\nTo adopt the plan.\n\nReasons for Decision\n\n{sub_heading}\n\nThe plan meets the new duty.\n"
+    )
+    assert record.reasons == f"{sub_heading}\nThe plan meets the new duty."
+
+
+def test_rejected_options_prefer_the_section_that_says_rejected_and_keep_each_options_parts(extractor):
+    record = extractor.extract_text(
+        "Decision:\nTo approve the programme.\nOptions Considered:\nOption 1 - Approve\n(i) The budget.\n(ii) The programme.\n"
+        "Option 2 - Reject\n(i) The budget.\n(ii) The programme.\nOptions Rejected:\nOption 2 - Reject\n"
+        "(i) The budget.\n(ii) The programme.\nPublication date: 01/05/2025\n"
+    )
+    assert record.rejected_options == ["Option 2 - Reject (i) The budget. (ii) The programme."]
+
+
+@pytest.mark.parametrize("lead_in", ["it was RESOLVED:", "Cabinet RESOLVED:", "the Committee resolved:"])
+def test_a_sentence_introducing_the_resolutions_belongs_to_the_decision(extractor, lead_in):
+    record = extractor.extract_text(
+        f"Decision details\nBuilt Assets Review\nIs subject to call in?: Yes\n\nFollowing the consideration of the report, {lead_in}\n\n"
+        "1. To note the report; and\n2. To commission a full review.\n\nReport author: J Pryce\n"
+    )
+    assert record.decision.startswith(f"Following the consideration of the report, {lead_in}")
+    assert record.decision.endswith("2. To commission a full review.")
+
+
+@pytest.mark.parametrize("heading", ["Any Declarations of Interest Declared", "Any Dispensation Granted", "Declarations of Interest Made"])
+def test_a_short_heading_that_is_a_known_label_with_a_word_more_ends_the_options(extractor, heading):
+    record = extractor.extract_text(
+        "Decision Made\nTo adopt the strategy.\n\nAlternative Options Considered and Rejected\n"
+        f"To reject adopting the strategy.\n{heading}\nNone.\n"
+    )
+    assert record.rejected_options == ["To reject adopting the strategy."]

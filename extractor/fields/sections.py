@@ -57,10 +57,18 @@ def unwrap(lines: list[str], profile: Profile) -> str:
 
 def _section(ctx: Context, field: str) -> tuple[str, Span] | None:
     for _, span in ctx.label_values(field):
+        if _opens_with_a_lone_date(span.text):
+            continue  # "Decision Made: 12 September 2012": a date under a section's label, not the section
         text = unwrap(_clean_lines(span.text, ctx.profile), ctx.profile)
         if text:
             return text, span
     return None
+
+
+def _opens_with_a_lone_date(text: str) -> bool:
+    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    dates = find_dates(first)
+    return len(dates) == 1 and len(first) - (dates[0][2] - dates[0][1]) <= 2
 
 
 def text_section(field: str) -> Callable[[Context, Mapping[str, Found | None]], Found | None]:
@@ -78,13 +86,100 @@ def decision(ctx: Context, found: Mapping[str, Found | None]) -> Found | None:
     section = _section(ctx, "decision")
     if section:
         return Found(section[0], section[1], Method.section)
+    combined = ctx.memo("decision_and_reasons", _decision_and_reasons)
+    if combined and combined[0]:
+        return combined[0]
     spoken = ctx.first_person()
     if spoken:
         span = spoken[1]
         if ctx.document.text[span.end : span.end + 1] == ".":  # the sentence's own full stop
             span = ctx.span_of(span.start, span.end + 1)
         return Found(" ".join(span.text.split()), span, Method.pattern)
-    return _under_decision_of(ctx)
+    return _under_decision_of(ctx) or _unlabelled_resolutions(ctx)
+
+
+def reasons(ctx: Context, found: Mapping[str, Found | None]) -> Found | None:
+    section = _section(ctx, "reasons")
+    if section:
+        return Found(section[0], section[1], Method.section)
+    combined = ctx.memo("decision_and_reasons", _decision_and_reasons)
+    return combined[1] if combined else None
+
+
+def _paragraph_spans(ctx: Context, span: Span) -> list[Span]:
+    """The paragraphs of a section (blank lines between), each with its place in the document."""
+    spans: list[Span] = []
+    start = None
+    position = span.start
+    for line in span.text.split("\n") + [""]:
+        if line.strip() and start is None:
+            start = position + len(line) - len(line.lstrip())
+        if not line.strip() and start is not None:
+            spans.append(ctx.span_of(start, position - 1))
+            start = None
+        position += len(line) + 1
+    return spans
+
+
+def _decision_and_reasons(ctx: Context) -> tuple[Found | None, Found | None] | None:
+    """A 'Decision(s) and Reason(s)' section holds both: the paragraph that resolves (or the list it
+    introduces) is the decision, the paragraphs after it the reasons; what comes before is context."""
+    for hit in ctx.layout.all("decision_and_reasons"):
+        region = ctx.layout.block_value(hit)
+        if region is None:
+            continue
+        paragraphs = _paragraph_spans(ctx, region)
+        first = next((i for i, p in enumerate(paragraphs) if _resolves(p.text, ctx.profile)), None)
+        if first is None:
+            return Found(unwrap(_clean_lines(region.text, ctx.profile), ctx.profile), region, Method.section), None
+        last = first
+        while last + 1 < len(paragraphs) and paragraphs[last].text.rstrip().endswith(":"):
+            last += 1  # "It was RESOLVED:" then the list it introduces
+        decided = ctx.span_of(paragraphs[first].start, paragraphs[last].end)
+        decision = Found(unwrap(_clean_lines(decided.text, ctx.profile), ctx.profile), decided, Method.section, 0.8)
+        if last + 1 >= len(paragraphs):
+            return decision, None
+        rest = ctx.span_of(paragraphs[last + 1].start, paragraphs[-1].end)
+        text = unwrap(_clean_lines(rest.text, ctx.profile), ctx.profile)
+        return decision, Found(text, rest, Method.section, 0.8) if text else None
+    return None
+
+
+def _resolves(text: str, profile: Profile) -> bool:
+    return any(p.search(" ".join(text.split())) for p in profile.resolution_phrases)
+
+
+def _unlabelled_resolutions(ctx: Context) -> Found | None:
+    """A page whose headings were lost ("Decision:" gone from a ModernGov page): the decision is
+    the text under the record's labelled lines from the first line that resolves: a numbered
+    list of resolutions ("1) That ... be approved.") to its last item, or a sentence that says
+    what was agreed ("The Chief Executive ... was asked and agreed to ...") to the next label."""
+    lines = ctx.document.lines
+    for hit in ctx.layout.hits:
+        if hit.spec.kind == "block":
+            continue  # a section's text is its own; only what no label claims is read here
+        value = ctx.layout.line_value(hit)
+        start = value.end if value else hit.value_start
+        body = [line for line in lines[hit.line_index + 1 :] if start <= line.start < hit.region_end]
+        first = next((i for i, line in enumerate(body) if line.text.strip() and _resolves(line.text, ctx.profile)), None)
+        if first is None:
+            continue
+        if _ITEM_MARKER.match(body[first].text.strip()):
+            last = first
+            for i in range(first + 1, len(body)):
+                text = body[i].text.strip()
+                if not text:
+                    continue
+                if not (_ITEM_MARKER.match(text) or text[0].islower()):
+                    break
+                last = i
+        else:
+            last = max(i for i, line in enumerate(body) if line.text.strip())
+        span = ctx.span_of(body[first].start, body[last].end)
+        text = unwrap(_clean_lines(span.text, ctx.profile), ctx.profile)
+        if text:
+            return Found(text, span, Method.pattern, 0.6)
+    return None
 
 
 def _under_decision_of(ctx: Context) -> Found | None:
@@ -105,7 +200,8 @@ def rejected_options(ctx: Context, found: Mapping[str, Found | None]) -> Found |
     hits = ctx.layout.all("rejected_options")
     if not hits:
         return None
-    for hit in hits:
+    # "Options considered" lists the chosen option too; "Options rejected", when printed, is the answer
+    for hit in sorted(hits, key=lambda h: not re.search(r"\breject", h.label, re.IGNORECASE)):
         span = ctx.layout.block_value(hit)
         if span is None:
             continue
@@ -160,11 +256,15 @@ def _next_mark(mark: str) -> str:
 def _list_items(lines: list[str]) -> list[str]:
     items: list[str] = []
     open_item = False
+    # "Option 2 - Reject" then "(i) ...", "(ii) ...": the numbered lines are the option's own parts
+    by_option = any((m := _ITEM_MARKER.match(line)) and m.group("option") for line in lines)
     for line in (part for whole in lines for part in _split_run_in_items(whole)):
         if not line:
             continue
         marker = _ITEM_MARKER.match(line)
-        if marker:
+        if marker and by_option and not marker.group("option") and items:
+            items[-1] = f"{items[-1]} {line}"
+        elif marker:
             text = line if marker.group("option") else line[marker.end() :]
             items.append(text.strip())
             open_item = True
