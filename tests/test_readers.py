@@ -4,10 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from extractor.document import Document, normalise_text, strip_page_furniture
+from extractor.document import normalise_text, page_furniture
 from extractor.errors import ExtractionFailure
 from extractor.pipeline import Extractor
 from extractor.readers import READERS, read_bytes, sniff
+from extractor.readers.text import text_document
 from models import ErrorKind, SourceFormat
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,7 +54,7 @@ def test_normalisation_of_ligatures_spaces_and_footnote_marks():
 
 
 def test_document_offsets_and_pages():
-    doc = Document.from_pages(["first page\nline two", "second page"], format="text", reader="t")
+    doc = text_document("first page\nline two\fsecond page", reader="t")
     assert doc.page_count == 2
     line = doc.lines[2]
     assert (line.text, line.page) == ("second page", 2)
@@ -66,8 +67,8 @@ def test_running_headers_and_page_numbers_are_dropped():
         "Form C v2 2\nBody two\n2",
         "Form C v2 3\nBody three",
     ]
-    cleaned = strip_page_furniture(pages)
-    assert cleaned == ["Body one\nmore body", "Body two", "Body three"]
+    assert page_furniture([page.split("\n") for page in pages]) == [{2}, {0, 2}, {0}]
+    assert text_document("\f".join(pages), reader="t").text == "Body one\nmore body\nBody two\nBody three"
 
 
 def test_empty_and_whitespace_input_is_an_empty_error():

@@ -30,12 +30,24 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable
+from typing import Any
 
 from lxml import etree
 
 from models import ErrorKind, SourceFormat
 
-from ..document import MAX_LABEL_CHARS, Document, normalise_text, squeeze_blank_lines
+from ..document import (
+    BULLET_GLYPH,
+    MAX_LABEL_CHARS,
+    BlockKind,
+    Document,
+    DocumentBuilder,
+    Item,
+    Node,
+    Row,
+    item_lines,
+)
 from ..errors import ExtractionFailure
 from ..limits import check_zip, inflate_limit
 from .contract import ReadOptions
@@ -71,12 +83,15 @@ _WINGDINGS = {
     ("wingdings 2", 0x54): "☒", ("wingdings 2", 0x53): "☒", ("wingdings 2", 0x50): "✓", ("wingdings 2", 0x4F): "✗",
     ("ms gothic", 0x2612): "☒", ("ms gothic", 0x2610): "☐",
 }  # fmt: skip
-_BULLET_GLYPHS = re.compile(r"^[·•▪●◦§Øü\uf0b7\uf0a7\uf076\uf0d8\uf0fc]\s*")
-_STYLE_WRAPPER = f'<w:styles xmlns:w="{W}">%s</w:styles>'.encode()
+_MAX_BASED_ON = 10
+_STYLE_ID = re.compile(rb'styleId="([^"]*)"')
+_STYLE_TAG = re.compile(rb"<(?:(\w+):)?style\b")
 # Styles that never carry list numbering (headings may: numbered section headings), not looked up.
 _PLAIN_STYLES = frozenset(
     {"Normal", "Title", "Subtitle", "BodyText", "NoSpacing", "TableParagraph"}
 )
+# Styles that are never headings, not looked up (styles.xml is then not even decompressed).
+_BODY_STYLES = frozenset({"Normal", "BodyText", "NoSpacing", "TableParagraph", "ListParagraph"})
 # A paragraph that is one "Label: value" line of a form (a signature block's Signed/Name/Title/Date).
 _FIELD_LINE = re.compile(r"^[A-Z][\w'()/&.\- ]{0,40}:[ \t]*\S.{0,100}$")
 
@@ -136,10 +151,90 @@ def _main_part(archive: zipfile.ZipFile) -> str:
 
 # --------------------------------------------------------------------------------------------
 # numbering
+class _Styles:
+    """styles.xml, indexed once when a paragraph style is first looked up.
+
+    The part is large (python-docx's template alone is 350 KB, parsed whole in 30 ms) and a document
+    uses a few of its styles, so one byte scan records where each style element starts and only the
+    styles looked up are parsed. Each style's name, list numbering and outline level is resolved
+    through its basedOn chain (cycles and chains deeper than `_MAX_BASED_ON` are cut)."""
+
+    def __init__(self, load: Callable[[], bytes | None]) -> None:
+        self._load = load
+        self._data = b""
+        self._starts: dict[str, tuple[int, bytes]] | None = None  # styleId -> (offset, namespace prefix)
+        self._nodes: dict[str, Any] = {}
+        self._numbering: dict[str, tuple[str | None, int] | None] = {}
+
+    def _node(self, sid: str):
+        if self._starts is None:
+            self._data = self._load() or b""
+            self._starts = {}
+            for match in _STYLE_ID.finditer(self._data):
+                start = self._data.rfind(b"<", 0, match.start())
+                element = _STYLE_TAG.match(self._data, start)
+                if element:
+                    self._starts.setdefault(match.group(1).decode("utf-8", "replace"), (start, element.group(1) or b""))
+        if sid not in self._nodes:
+            self._nodes[sid] = self._parse(*self._starts[sid]) if sid in self._starts else None
+        return self._nodes[sid]
+
+    def _parse(self, start: int, prefix: bytes):
+        closing = b"</" + prefix + b":style>" if prefix else b"</style>"
+        end = self._data.find(closing, start)
+        if end < 0:
+            return None
+        namespace = b"xmlns:" + prefix if prefix else b"xmlns"
+        fragment = b"<styles " + namespace + b'="' + W.encode() + b'">' + self._data[start : end + len(closing)] + b"</styles>"
+        try:
+            return etree.fromstring(fragment, _XML)[0]
+        except (etree.XMLSyntaxError, IndexError):
+            return None
+
+    def _chain(self, sid: str):
+        """The style and the styles it is based on, nearest first."""
+        seen: set[str] = set()
+        node = self._node(sid)
+        while node is not None and sid not in seen and len(seen) < _MAX_BASED_ON:
+            seen.add(sid)
+            yield node
+            sid = _val(node.find(_W + "basedOn")) or ""
+            node = self._node(sid)
+
+    def name(self, sid: str) -> str:
+        node = self._node(sid)
+        return (_val(node.find(_W + "name")) if node is not None else None) or sid
+
+    def numbering(self, sid: str) -> tuple[str | None, int] | None:
+        """(numId, ilvl) of a paragraph style's list numbering, inherited through basedOn."""
+        if sid not in self._numbering:
+            found = None
+            for node in self._chain(sid):
+                num_pr = node.find(f"{_W}pPr/{_W}numPr")
+                if num_pr is not None and _val(num_pr.find(_W + "numId")):
+                    found = (_val(num_pr.find(_W + "numId")), _int(_val(num_pr.find(_W + "ilvl")), 0))
+                    break
+            self._numbering[sid] = found
+        return self._numbering[sid]
+
+    def heading_level(self, sid: str) -> int | None:
+        """1-6 for a title or heading style (by its name, else its outline level), None otherwise."""
+        name = self.name(sid).lower()
+        if name == "title":
+            return 1
+        if name.startswith("heading ") and name[8:].isdigit():
+            return min(int(name[8:]), 6)
+        for node in self._chain(sid):
+            outline = _val(node.find(f"{_W}pPr/{_W}outlineLvl"))
+            if outline is not None:
+                return _outline_level(outline)
+        return None
+
+
 class _Numbering:
     """List markers from numbering.xml and styles.xml, with running counters."""
 
-    def __init__(self, numbering, load_styles):
+    def __init__(self, numbering, styles: _Styles):
         self.levels: dict[str, dict[int, tuple[str, str, int]]] = {}  # numId -> ilvl -> (fmt, text, start)
         self.counters: dict[str, list[int]] = {}
         if numbering is not None:
@@ -161,49 +256,13 @@ class _Numbering:
                         fmt, text, _ = lvls[ilvl]
                         lvls[ilvl] = (fmt, text, _int(_val(start), 1))
                 self.levels[num.get(_W + "numId")] = lvls
-        self._load_styles = load_styles
-        self._styles: bytes | None = None
-        self._style_cache: dict[str, tuple[tuple[str | None, int] | None, str]] = {}
+        self.styles = styles
 
-    def style(self, sid: str, depth: int = 0) -> tuple[tuple[str | None, int] | None, str]:
-        """(numbering, name) of a paragraph style, numbering inherited through basedOn.
-
-        styles.xml is large (python-docx's template alone is 350 KB) and only a few styles are used,
-        so it is decompressed on first need and each style's element is found by a byte search."""
-        cached = self._style_cache.get(sid)
-        if cached is not None:
-            return cached
-        if self._styles is None:
-            self._styles = self._load_styles() or b""
-        found = re.search(
-            rb'<w:style\b[^>]*?w:styleId="' + re.escape(sid.encode("utf-8")) + rb'"[^>]*>.*?</w:style>',
-            self._styles,
-            re.DOTALL,
-        )
-        info: tuple[tuple[str | None, int] | None, str] = (None, sid)
-        if found:
-            try:
-                node = etree.fromstring(_STYLE_WRAPPER % found.group(0), _XML)[0]
-            except etree.XMLSyntaxError:
-                node = None
-            if node is not None:
-                name = _val(node.find(_W + "name")) or sid
-                num_pr = node.find(f"{_W}pPr/{_W}numPr")
-                num = None
-                if num_pr is not None and _val(num_pr.find(_W + "numId")):
-                    num = (_val(num_pr.find(_W + "numId")), _int(_val(num_pr.find(_W + "ilvl")), 0))
-                parent = _val(node.find(_W + "basedOn"))
-                if num is None and parent and parent != sid and depth < 10:
-                    num = self.style(parent, depth + 1)[0]
-                info = (num, name)
-        self._style_cache[sid] = info
-        return info
-
-    def marker(self, p_pr) -> tuple[str | None, str | None]:
-        """(marker, list key) of a paragraph: ("- ", "7"), ("1. ", "3"), ...; (None, None) when it is
-        not a list item. Items of one list share a key."""
+    def marker(self, p_pr) -> tuple[str | None, str | None, int]:
+        """(marker, list key, level) of a paragraph: ("- ", "7", 1), ("(a) ", "3", 2), ...; (None, None, 0)
+        when it is not a list item. Items of one list share a key; the level is 1 for the outermost."""
         if p_pr is None:
-            return None, None
+            return None, None, 0
         style = _val(p_pr.find(_W + "pStyle"))
         num_pr = p_pr.find(_W + "numPr")
         num_id, ilvl = None, 0
@@ -212,18 +271,18 @@ class _Numbering:
             ilvl = _int(_val(num_pr.find(_W + "ilvl")), 0)
         name = ""
         if num_id is None and style and style not in _PLAIN_STYLES:
-            style_num, name = self.style(style)
+            style_num, name = self.styles.numbering(style), self.styles.name(style)
             if style_num is not None:
                 num_id, ilvl = style_num
                 if num_pr is not None and num_pr.find(_W + "ilvl") is not None:
                     ilvl = _int(_val(num_pr.find(_W + "ilvl")), 0)
         if num_id is None or num_id == "0":
             if name.lower().startswith("list bullet"):
-                return "- ", f"style:{style}"
-            return None, None
+                return "- ", f"style:{style}", 1
+            return None, None, 0
         levels = self.levels.get(num_id)
         if not levels:
-            return "- ", num_id
+            return "- ", num_id, ilvl + 1
         fmt, text, _ = levels.get(ilvl) or levels.get(0) or ("bullet", "", 1)
         counts = self.counters.setdefault(num_id, [])
         while len(counts) <= ilvl:
@@ -231,7 +290,7 @@ class _Numbering:
         counts[ilvl] += 1
         del counts[ilvl + 1 :]
         if fmt in ("bullet", "none") or not text or "%" not in text:
-            return ("- ", num_id) if fmt != "none" else (None, None)
+            return ("- ", num_id, ilvl + 1) if fmt != "none" else (None, None, 0)
 
         def number(match: re.Match) -> str:
             level = int(match.group(1)) - 1
@@ -240,7 +299,7 @@ class _Numbering:
             lfmt, _, lstart = levels.get(level, ("decimal", "", 1))
             return _format_number(counts[level] + lstart - 1, lfmt)
 
-        return re.sub(r"%(\d)", number, text).strip() + " ", num_id
+        return re.sub(r"%(\d)", number, text).strip() + " ", num_id, ilvl + 1
 
 
 def _format_number(n: int, fmt: str) -> str:
@@ -280,27 +339,30 @@ def _int(text: str | None, default: int) -> int:
 # --------------------------------------------------------------------------------------------
 # the body
 class _Body:
-    def __init__(self, numbering: _Numbering):
+    def __init__(self, numbering: _Numbering, styles: _Styles):
         self.numbering = numbering
+        self.styles = styles
+        self.tables = 0  # tables met so far, nested ones included
 
-    def blocks(self, parent) -> list[str]:
-        """Lines of a body or cell: paragraphs (blank line between), list items together, tables."""
-        out: list[str] = []
+    def blocks(self, parent) -> list[Item]:
+        """Items of a body or cell: paragraphs (blank line between), list items together, tables."""
+        out: list[Item] = []
         previous_list: str | None = None
         for child in parent:
             tag = child.tag
             if tag == P:
-                lines, list_key = self.paragraph(child)
-                if not lines:
+                items, list_key = self.paragraph(child)
+                if not items:
                     if out and out[-1]:
                         out.append("")
                     previous_list = None
                     continue
+                lines = item_lines(items)
                 if list_key is None and len(lines) == 1 and _FIELD_LINE.match(lines[0]):
                     list_key = "field"  # "Name: ..." after "Signed: ...": a form's block, single-spaced
                 if out and out[-1] and not (list_key is not None and list_key == previous_list):
                     out.append("")
-                out.extend(lines)
+                out.extend(items)
                 previous_list = list_key
             elif tag == TBL:
                 rows = self.table(child)
@@ -323,23 +385,47 @@ class _Body:
             out.pop()
         return out
 
-    def paragraph(self, p) -> tuple[list[str], str | None]:
+    def paragraph(self, p) -> tuple[list[Item], str | None]:
+        """The paragraph's items (a list item, a heading, or plain lines; text boxes after it) and the
+        key of the list it belongs to."""
         parts: list[str] = []
-        extra: list[str] = []
+        extra: list[Item] = []
         self._inline(p, parts, extra)
         text = "".join(parts)
-        lines = [" ".join(line.split()) if "\t" not in line else line.strip() for line in text.split("\n")]
-        lines = [line for line in lines if line.strip()]
-        marker, key = self.numbering.marker(p.find(_W + "pPr"))
-        if lines and marker is not None:
-            first = _BULLET_GLYPHS.sub("", lines[0])
-            lines[0] = marker + first
-        elif lines and _BULLET_GLYPHS.match(lines[0]) and len(lines[0]) > 2:
-            lines[0] = _BULLET_GLYPHS.sub("- ", lines[0])  # a typed bullet glyph
-            key = "typed"
-        return lines + extra, key if lines else None
+        split = [" ".join(line.split()) if "\t" not in line else line.strip() for line in text.split("\n")]
+        lines: list[Item] = [line for line in split if line.strip()]
+        p_pr = p.find(_W + "pPr")
+        marker, key, depth = self.numbering.marker(p_pr)  # an empty numbered paragraph counts too, as in Word
+        if not lines:
+            return extra, None
+        first = str(lines[0])
+        level = self.styled_heading_level(p_pr)
+        if marker is not None:
+            lines[0] = marker + BULLET_GLYPH.sub("", first)
+            if level is None and marker != "- " and _bold_heading(p, lines):
+                level = 0  # a numbered section heading: "1. Decision" all in bold
+            if level is None:
+                return [Node(BlockKind.list_item, lines, level=depth, marker=marker.strip()), *extra], key
+        elif BULLET_GLYPH.match(first) and len(first) > 2:
+            lines[0] = BULLET_GLYPH.sub("- ", first)  # a typed bullet glyph
+            return [Node(BlockKind.list_item, lines, marker="-"), *extra], "typed"
+        elif level is None and _bold_heading(p, lines):
+            level = 0
+        if level is not None:  # a numbered heading ("2. Reasons") is a heading, its number kept
+            return [Node(BlockKind.heading, lines, level=level), *extra], key
+        return lines + extra, None
 
-    def _inline(self, node, parts: list[str], extra: list[str]) -> None:
+    def styled_heading_level(self, p_pr) -> int | None:
+        """A heading's level from the paragraph's outline level or its title/heading style."""
+        if p_pr is None:
+            return None
+        outline = _val(p_pr.find(_W + "outlineLvl"))
+        if outline is not None:
+            return _outline_level(outline)
+        style = _val(p_pr.find(_W + "pStyle"))
+        return self.styles.heading_level(style) if style and style not in _BODY_STYLES else None
+
+    def _inline(self, node, parts: list[str], extra: list[Item]) -> None:
         for child in node:
             tag = child.tag
             if tag == R:
@@ -357,7 +443,7 @@ class _Body:
                 if choice is not None:
                     self._inline(choice, parts, extra)
 
-    def _run(self, run, parts: list[str], extra: list[str]) -> None:
+    def _run(self, run, parts: list[str], extra: list[Item]) -> None:
         for child in run:
             tag = child.tag
             if tag == T:
@@ -377,15 +463,17 @@ class _Body:
                     parts.append(_form_checkbox(box))
             elif tag in (_W + "drawing", _W + "pict", _MC + "AlternateContent"):
                 for content in child.iter(_W + "txbxContent"):
-                    extra.extend(line for line in self.blocks(content) if line)
+                    extra.extend(item for item in self.blocks(content) if item)
                     break  # AlternateContent repeats the box in its fallback
 
-    def table(self, tbl) -> list[str]:
-        out: list[str] = []
+    def table(self, tbl) -> list[Item]:
+        out: list[Item] = []
+        table, row = self.tables, 0
+        self.tables += 1
         for tr in tbl.iter(TR):
             if _owner_table(tr) is not tbl:
                 continue  # a nested table's row: read within its cell
-            cells: list[tuple[list[str], bool]] = []
+            cells: list[tuple[list[Item], bool]] = []
             for tc in tr:
                 if tc.tag != TC:
                     if tc.tag in (SDT, _W + "customXml"):
@@ -394,10 +482,11 @@ class _Body:
                     continue
                 cells.append(self.cell(tc))
             cells = [(lines, bold) for lines, bold in cells if lines]
-            out.extend(_row_lines(cells))
+            out.extend(_row_items(cells, table, row))
+            row += 1
         return out
 
-    def cell(self, tc) -> tuple[list[str], bool]:
+    def cell(self, tc) -> tuple[list[Item], bool]:
         v_merge = tc.find(f"{_W}tcPr/{_W}vMerge")
         if v_merge is not None and _val(v_merge) in (None, "continue"):
             return [], False  # the continuation of a vertically merged cell
@@ -412,15 +501,24 @@ def _owner_table(tr):
     return node
 
 
-def _all_bold(tc) -> bool:
-    runs = [r for r in tc.iter(R) if r.find(T) is not None and (r.find(T).text or "").strip()]
-    if not runs:
-        return False
-    for r in runs:
-        b = r.find(f"{_W}rPr/{_W}b")
-        if b is None or _val(b) in ("0", "false"):
-            return False
-    return True
+def _bold_heading(p, lines: list[Item]) -> bool:
+    """A short one-line paragraph all in bold, not a "Label: value" line: a heading by its look."""
+    line = str(lines[0])
+    return len(lines) == 1 and len(line) <= MAX_LABEL_CHARS and not _FIELD_LINE.match(line) and _all_bold(p)
+
+
+def _all_bold(node) -> bool:
+    """Every run with text in a paragraph or cell is bold (and there is one)."""
+    bold = False
+    for run in node.iter(R):
+        text = run.find(T)
+        if text is None or not (text.text or "").strip():
+            continue
+        weight = run.find(f"{_W}rPr/{_W}b")
+        if weight is None or _val(weight) in ("0", "false"):
+            return False  # most paragraphs stop at their first run
+        bold = True
+    return bold
 
 
 def _looks_like_label(text: str) -> bool:
@@ -428,26 +526,28 @@ def _looks_like_label(text: str) -> bool:
     return 0 < len(text) <= MAX_LABEL_CHARS and (text.endswith((":", "?")) or len(text.split()) <= 6)
 
 
-def _row_lines(cells: list[tuple[list[str], bool]]) -> list[str]:
+def _row_items(cells: list[tuple[list[Item], bool]], table: int, row: int) -> list[Item]:
+    """A table row: "Label: value" (a field), cells on one line (a Row), or its cells' content in turn."""
     if not cells:
         return []
+    lines = [item_lines(items) for items, _ in cells]
     if len(cells) == 2:
-        (label, bold), (value, _) = cells
+        label, value = lines
         text = [line for line in value if line]
-        if len(label) == 1 and (bold or _looks_like_label(label[0])) and not (
+        if len(label) == 1 and (cells[0][1] or _looks_like_label(label[0])) and not (
             len(text) == 1 and text[0].rstrip().endswith(":") and not label[0].rstrip().endswith(":")
         ):
             name = label[0].rstrip()
             if len(text) == 1:
-                return [f"{name} {text[0]}" if name.endswith(":") else f"{name}: {text[0]}"]
+                pair = f"{name} {text[0]}" if name.endswith(":") else f"{name}: {text[0]}"
+                return [Node(BlockKind.field, [pair], label=name, table=table, row=row)]
             heading = name if name.endswith((":", "?")) else f"{name}:"
-            return ["", heading, *value, ""]
-    if all(len(lines) == 1 for lines, _ in cells) and sum(len(lines[0]) for lines, _ in cells) < 300:
-        return [" | ".join(lines[0] for lines, _ in cells)]
-    out: list[str] = [""]
-    for lines, _ in cells:  # cells of several paragraphs are blocks of their own
-        out.extend(lines)
-        out.append("")
+            return ["", Node(BlockKind.field, [heading, *cells[1][0]], label=name, table=table, row=row), ""]
+    if all(len(cell) == 1 for cell in lines) and sum(len(cell[0]) for cell in lines) < 300:
+        return [Row([cell[0] for cell in lines], table=table, row=row)]
+    out: list[Item] = [""]
+    for column, (items, _) in enumerate(cells):  # cells of several paragraphs are blocks of their own
+        out.extend([Node(BlockKind.cell, items, table=table, row=row, column=column), ""])
     return out
 
 
@@ -476,7 +576,13 @@ def _form_checkbox(box) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-def docx_lines(data: bytes) -> list[str]:
+def _outline_level(value: str) -> int | None:
+    """Word's outline level 0-8 as a heading level 1-6; 9 (body text) and nonsense are not headings."""
+    level = _int(value, 9)
+    return min(level + 1, 6) if 0 <= level < 9 else None
+
+
+def docx_items(data: bytes) -> list[Item]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
@@ -488,9 +594,8 @@ def docx_lines(data: bytes) -> list[str]:
         body = root.find(_W + "body")
         if body is None:
             raise ExtractionFailure(ErrorKind.corrupt, f"{name} has no document body")
-        styles = lambda: _part_bytes(archive, "word/styles.xml", required=False)  # noqa: E731
-        lines = _Body(_Numbering(numbering, styles)).blocks(body)
-    return squeeze_blank_lines(lines)
+        styles = _Styles(lambda: _part_bytes(archive, "word/styles.xml", required=False))
+        return _Body(_Numbering(numbering, styles), styles).blocks(body)
 
 
 def sniff(data: bytes) -> bool:
@@ -501,5 +606,7 @@ def sniff(data: bytes) -> bool:
 
 def read(data: bytes, options: ReadOptions) -> Document:
     check_zip(data, inflate_limit(options.max_bytes))  # a bomb is refused before anything inflates
-    lines = docx_lines(data)
-    return Document.from_pages([normalise_text("\n".join(lines))], format=SourceFormat.docx, reader="lxml-docx")
+    builder = DocumentBuilder(SourceFormat.docx, "lxml-docx", squeeze=True)
+    for item in docx_items(data):
+        builder.add(item)
+    return builder.build()

@@ -23,7 +23,9 @@ Bytes are decoded by the shared decoder (encoding.py): BOM, then the page's ``<m
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import re
+from collections.abc import Callable
 from html import unescape
 
 from lxml import etree
@@ -31,7 +33,18 @@ from lxml import html as lxml_html
 
 from models import ErrorKind, SourceFormat
 
-from ..document import MAX_LABEL_CHARS, STARTS_LIST_ITEM, Document, normalise_text, squeeze_blank_lines
+from ..document import (
+    BULLET_GLYPH,
+    MAX_LABEL_CHARS,
+    STARTS_LIST_ITEM,
+    BlockKind,
+    Document,
+    DocumentBuilder,
+    Item,
+    Node,
+    Row,
+    item_lines,
+)
 from ..errors import ExtractionFailure
 from .contract import ReadOptions, foreign_format
 from .encoding import decode
@@ -68,8 +81,6 @@ _PARAGRAPH_TAGS = frozenset(
 )
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _WS = re.compile(r"\s+")
-# Word's exported list glyphs (Symbol "·", Wingdings "§"/"Ø"/"ü", Courier "o") at a paragraph start.
-_WORD_BULLET = re.compile(r"^(?:[·•▪●◦§Øü]|o(?=\s{2}|\u00a0))\s*")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.\-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.\-]+)""")
 _NUMBER_MARK = re.compile(r"^\(?(?:\d{1,3}|[a-zA-Z]|[ivxlcIVXLC]{1,5})(?:\.\d{1,3})*[.)]?$")
@@ -102,34 +113,51 @@ def declared_charset(data: bytes) -> str | None:
 
 
 class _Sink:
-    """Lines being built: `parts` is the current line's inline text, "" in `lines` a paragraph gap."""
+    """Items being built: `parts` is the current line's inline text, "" in `lines` a paragraph gap.
 
-    __slots__ = ("lines", "parts")
+    A line that opens with a ModernGov label span becomes a field node (`label` is that label)."""
+
+    __slots__ = ("label", "lines", "parts")
 
     def __init__(self) -> None:
-        self.lines: list[str] = []
+        self.lines: list[Item] = []
         self.parts: list[str] = []
+        self.label: str | None = None
 
     def add(self, text: str) -> None:
         self.parts.append(text)
+
+    def at_line_start(self) -> bool:
+        return not "".join(self.parts).strip()
 
     def newline(self) -> None:
         if self.parts:
             line = _WS.sub(" ", "".join(self.parts)).strip()
             self.parts = []
             if line:
-                self.lines.append(line)
+                self.lines.append(Node(BlockKind.field, [line], label=self.label) if self.label else line)
+        self.label = None
 
     def gap(self) -> None:
         self.newline()
         if self.lines and self.lines[-1]:
             self.lines.append("")
 
-    def extend(self, lines: list[str]) -> None:
+    def extend(self, items: list[Item]) -> None:
         self.newline()
-        self.lines.extend(lines)
+        self.lines.extend(items)
 
-    def finish(self) -> list[str]:
+    def wrap(self, first: int, make: Callable[[list[Item]], Node]) -> None:
+        """Make the lines added since `first` into one node; gaps at either end stay outside it."""
+        top, bottom = first, len(self.lines)
+        while top < bottom and not self.lines[top]:
+            top += 1
+        while bottom > top and not self.lines[bottom - 1]:
+            bottom -= 1
+        if top < bottom:
+            self.lines[top:bottom] = [make(self.lines[top:bottom])]
+
+    def finish(self) -> list[Item]:
         self.newline()
         while self.lines and not self.lines[-1]:
             self.lines.pop()
@@ -147,9 +175,12 @@ class _Walker:
     def __init__(self, drop: frozenset[str] = _DROP_TAGS) -> None:
         self.sink = _Sink()
         self.drop = drop
+        self.list_depth = 0
+        self.tables = 0  # tables met so far; the open ones' [index, next row] innermost last
+        self.open_tables: list[list[int]] = []
 
     # ---------------------------------------------------------------------------------------
-    def walk(self, el, depth: int = 0) -> None:
+    def walk(self, el, depth: int = 0, ordinal: int | None = None) -> None:
         tag = el.tag
         if not isinstance(tag, str):  # comment, processing instruction, entity
             return
@@ -164,10 +195,20 @@ class _Walker:
             self.sink.extend(self.row(el, depth))
             return
         if tag == "li":
-            self.list_item(el, depth)
+            self.list_item(el, depth, ordinal)
             return
         if tag == "dl":
             self.definition_list(el, depth)
+            self.sink.gap()
+            return
+        if tag in _HEADINGS:
+            self.sink.newline()
+            first = len(self.sink.lines)
+            if el.text:
+                self.sink.add(el.text)
+            self.children(el, depth)
+            self.sink.newline()
+            self.sink.wrap(first, lambda content: Node(BlockKind.heading, content, level=int(tag[1])))
             self.sink.gap()
             return
         if tag == "span" and "mso-list" in (el.get("style") or "").lower().replace(" ", ""):
@@ -176,9 +217,14 @@ class _Walker:
         block = tag in _BLOCK_TAGS
         if block:
             self.sink.newline()
+        label = tag == "span" and "mgLabel" in (el.get("class") or "") and self.sink.at_line_start()
         if el.text:
             self.sink.add(el.text)
+        self.enter(tag, +1)
         self.children(el, depth)
+        self.enter(tag, -1)
+        if label:
+            self.sink.label = _WS.sub(" ", "".join(self.sink.parts)).strip()
         if tag == "span" and "mgLabel" in (el.get("class") or ""):
             self.label_separator()
         if block:
@@ -187,11 +233,25 @@ class _Walker:
             else:
                 self.sink.newline()
 
+    def enter(self, tag: str, step: int) -> None:
+        """Keep count of the lists and tables the walk is inside."""
+        if tag in ("ul", "ol", "dir", "menu"):
+            self.list_depth += step
+        elif tag == "table" and step > 0:
+            self.open_tables.append([self.tables, 0])
+            self.tables += 1
+        elif tag == "table":
+            self.open_tables.pop()
+
     def children(self, el, depth: int) -> None:
+        numbered = el.tag.lower() == "ol" if isinstance(el.tag, str) else False
+        number = _start(el) if numbered else 0
         for child in el:
             tag = child.tag
+            item = numbered and isinstance(tag, str) and tag.lower() == "li"
             if isinstance(tag, str) and tag.lower() not in self.drop and not _is_chrome(child):
-                self.walk(child, depth + 1)
+                self.walk(child, depth + 1, number if item else None)
+            number += item
             if child.tail:
                 self.sink.add(child.tail)
 
@@ -208,8 +268,8 @@ class _Walker:
         else:
             self.sink.add(" ")
 
-    def sub(self, el, depth: int, *, include_self_text: bool = True) -> list[str]:
-        """The lines of `el`'s content, built apart from the current sink."""
+    def sub(self, el, depth: int, *, include_self_text: bool = True) -> list[Item]:
+        """The items of `el`'s content, built apart from the current sink."""
         outer, self.sink = self.sink, _Sink()
         try:
             if include_self_text and el.text:
@@ -220,87 +280,103 @@ class _Walker:
             self.sink = outer
 
     # ---------------------------------------------------------------------------------------
-    def list_item(self, el, depth: int) -> None:
-        parent = el.getparent()
-        marker = "- "
-        if parent is not None and isinstance(parent.tag, str) and parent.tag.lower() == "ol":
-            marker = f"{_ordinal(parent, el)}. "
-        lines = self.sub(el, depth)
-        lines = [line for line in lines if line] or []
+    def list_item(self, el, depth: int, ordinal: int | None) -> None:
+        marker = "- " if ordinal is None else f"{ordinal}. "
+        items = _without_gaps(self.sub(el, depth))
         self.sink.newline()
-        if lines:
-            first = _WORD_BULLET.sub("", lines[0])
+        if items:
+            first = BULLET_GLYPH.sub("", _first_line(items))
             if not _already_marked(first):
                 first = marker + first
-            self.sink.lines.append(first)
-            self.sink.lines.extend(lines[1:])
+            self.sink.lines.append(Node(BlockKind.list_item, _with_first_line(items, first), level=self.list_depth))
 
     def definition_list(self, el, depth: int) -> None:
         self.sink.newline()
-        term: list[str] | None = None
+        term: list[Item] | None = None
         for child in el:
             tag = child.tag.lower() if isinstance(child.tag, str) else ""
             if tag in ("dt", "dd"):
-                lines = [line for line in self.sub(child, depth + 1) if line]
+                items = _without_gaps(self.sub(child, depth + 1))
                 if tag == "dt":
                     if term:
                         self.sink.lines.extend(term)
-                    term = lines
-                elif term and len(term) == 1 and len(lines) == 1:
-                    self.sink.lines.append(_pair(term[0], lines[0]))
+                    term = items
+                elif term and len(item_lines(term)) == 1 and len(item_lines(items)) == 1:
+                    [label] = item_lines(term)
+                    self.sink.lines.append(Node(BlockKind.field, [_pair(label, item_lines(items)[0])], label=label))
                     term = None
                 else:
-                    self.sink.lines.extend((term or []) + lines)
+                    self.sink.lines.extend((term or []) + items)
                     term = None
             elif isinstance(child.tag, str) and tag not in self.drop and not _is_chrome(child):
                 self.walk(child, depth + 1)
         if term:
             self.sink.lines.extend(term)
 
-    def row(self, tr, depth: int) -> list[str]:
-        cells: list[tuple[list[str], bool]] = []
+    def row(self, tr, depth: int) -> list[Item]:
+        table, row = self.open_tables[-1] if self.open_tables else (None, None)
+        if self.open_tables:
+            self.open_tables[-1][1] += 1
+        cells: list[tuple[list[Item], bool]] = []
         for cell in tr:
             if not isinstance(cell.tag, str) or cell.tag.lower() not in ("td", "th") or _is_chrome(cell):
                 continue
-            lines = [line for line in self.sub(cell, depth + 1)]
-            while lines and not lines[-1]:
-                lines.pop()
-            if any(lines):
-                cells.append((lines, _is_label_cell(cell)))
+            items = self.sub(cell, depth + 1)
+            while items and not items[-1]:
+                items.pop()
+            if any(items):
+                cells.append((items, _is_label_cell(cell)))
         if not cells:
             return []
+        lines = [item_lines(items) for items, _ in cells]
         if len(cells) == 2:
-            (label, is_label), (value, _) = cells
+            label, value = lines
             text = [line for line in value if line]
-            if len(label) == 1 and (is_label or _looks_like_label(label[0])):
+            if len(label) == 1 and (cells[0][1] or _looks_like_label(label[0])):
                 if len(text) == 1:
-                    return [_pair(label[0], text[0])]
-                return [_heading(label[0]), *value, ""]
-        if all(len(lines) == 1 for lines, _ in cells) and sum(len(lines[0]) for lines, _ in cells) < 300:
-            return [" | ".join(lines[0] for lines, _ in cells)]
-        out: list[str] = []
-        for lines, _ in cells:  # a layout table: its cells are blocks of the page
-            out.extend(lines)
-            out.append("")
+                    return [Node(BlockKind.field, [_pair(label[0], text[0])], label=label[0], table=table, row=row)]
+                field = Node(BlockKind.field, [_heading(label[0]), *cells[1][0]], label=label[0], table=table, row=row)
+                return [field, ""]
+        if all(len(cell) == 1 for cell in lines) and sum(len(cell[0]) for cell in lines) < 300:
+            return [Row([cell[0] for cell in lines], table=table, row=row)]
+        out: list[Item] = []
+        for column, (items, _) in enumerate(cells):  # a layout table: its cells are blocks of the page
+            out.extend([Node(BlockKind.cell, items, table=table, row=row, column=column), ""])
         return out
 
 
-def _ordinal(ol, li) -> int:
+def _start(ol) -> int:
     try:
-        start = int(ol.get("start") or 1)
+        return int(ol.get("start") or 1)
     except ValueError:
-        start = 1
-    index = 0
-    for sibling in ol:
-        if sibling is li:
-            break
-        if isinstance(sibling.tag, str) and sibling.tag.lower() == "li":
-            index += 1
-    return start + index
+        return 1
 
 
 def _already_marked(line: str) -> bool:
     return bool(STARTS_LIST_ITEM.match(line))
+
+
+def _without_gaps(items: list[Item]) -> list[Item]:
+    """The items with every paragraph gap removed, inside nodes too (a list item's lines run on)."""
+    out: list[Item] = []
+    for item in items:
+        if isinstance(item, Node):
+            out.append(dataclasses.replace(item, content=_without_gaps(item.content)))
+        elif item:
+            out.append(item)
+    return out
+
+
+def _first_line(items: list[Item]) -> str:
+    return item_lines(items[:1])[0]
+
+
+def _with_first_line(items: list[Item], line: str) -> list[Item]:
+    """The items with their first line replaced by `line` (a list marker added or a glyph dropped)."""
+    first = items[0]
+    if isinstance(first, Node):
+        return [dataclasses.replace(first, content=_with_first_line(first.content, line)), *items[1:]]
+    return [line, *items[1:]]  # a table row opening a list item is read as the item's first line
 
 
 def _is_chrome(el) -> bool:
@@ -366,8 +442,8 @@ def _parse(data: bytes):
     return tree
 
 
-def html_lines(text: str) -> list[str]:
-    """The page's text as lines (a blank line between paragraphs)."""
+def html_items(text: str) -> list[Item]:
+    """The page's text as lines and nodes ("" between paragraphs)."""
     data = text.encode("utf-8")
     tree = _parse(data)
     if tree is _TOO_DEEP:
@@ -380,16 +456,17 @@ def html_lines(text: str) -> list[str]:
     # Outside ModernGov's own block, <header> and <footer> are the council site's furniture.
     walker = _Walker(_DROP_TAGS if moderngov else _DROP_TAGS | _SITE_FURNITURE)
     walker.walk(root)
-    lines = walker.sink.finish()
-    return squeeze_blank_lines(lines)
+    return walker.sink.finish()
 
 
 def read(data: bytes, options: ReadOptions) -> Document:
     decoded = decode(data, declared_charset(data))
-    lines = html_lines(decoded.text)
-    if not lines:
+    items = html_items(decoded.text)
+    if not items:
         raise ExtractionFailure(ErrorKind.empty, "the HTML page has no visible text")
-    document = Document.from_pages([normalise_text("\n".join(lines))], format=SourceFormat.html, reader="lxml")
+    builder = DocumentBuilder(SourceFormat.html, "lxml", squeeze=True)
+    for item in items:
+        builder.add(item)
     if decoded.warning:
-        document.warnings.append(decoded.warning)
-    return document
+        builder.warnings.append(decoded.warning)
+    return builder.build()

@@ -12,7 +12,17 @@ import itertools
 
 from models import ErrorKind, SourceFormat
 
-from ..document import STARTS_LIST_ITEM, Document, LabelHints, LabelShapes, normalise_text, strip_page_furniture
+from ..document import (
+    STARTS_LIST_ITEM,
+    BlockKind,
+    Document,
+    DocumentBuilder,
+    Item,
+    LabelHints,
+    LabelShapes,
+    Node,
+    normalise_text,
+)
 from ..errors import ExtractionFailure
 from ..limits import check_pdf_streams, inflate_limit
 from .contract import ReadOptions
@@ -76,11 +86,15 @@ def read(data: bytes, options: ReadOptions) -> Document:
         from .ocr import ocr_pdf
 
         pages, reader = ocr_pdf(data, options), "tesseract"
-    else:
+    items: list[list[Item]] = [list(page.split("\n")) for page in pages]
+    if reader == "pypdfium2":
         repaired = _repair_stacked_labels(data, pages, options.password, labels)
         if repaired is not None:
-            pages, reader = repaired, "pypdfium2+pdfplumber"
-    return Document.from_pages(strip_page_furniture(pages), format=SourceFormat.pdf, reader=reader)
+            items = [repaired.get(index, page) for index, page in enumerate(items)]
+            reader = "pypdfium2+pdfplumber"
+    builder = DocumentBuilder(SourceFormat.pdf, reader, squeeze=False)
+    builder.add_pages(items)
+    return builder.build()
 
 
 # A gap between lines this many times the line height is a paragraph break (a blank line).
@@ -166,7 +180,11 @@ def _has_stacked_labels(page: str, labels: LabelHints) -> bool:
     return False
 
 
-def _repair_stacked_labels(data: bytes, pages: list[str], password: str | None, labels: LabelHints) -> list[str] | None:
+def _repair_stacked_labels(
+    data: bytes, pages: list[str], password: str | None, labels: LabelHints
+) -> dict[int, list[Item]] | None:
+    """The pages (by index) whose stacked table labels pdfplumber paired with their values again;
+    None when no page needed pdfplumber, or it could not read the file."""
     needy = [i for i, text in enumerate(pages) if _has_stacked_labels(text, labels)]
     if not needy:
         return None
@@ -174,7 +192,7 @@ def _repair_stacked_labels(data: bytes, pages: list[str], password: str | None, 
 
     import pdfplumber
 
-    repaired = list(pages)
+    repaired: dict[int, list[Item]] = {}
     try:
         with pdfplumber.open(io.BytesIO(data), password=password or "") as pdf:
             for index in needy:
@@ -188,9 +206,9 @@ def _repair_stacked_labels(data: bytes, pages: list[str], password: str | None, 
     return repaired
 
 
-def _pair_cells(page: str, rows: list[tuple[list[str], list[str]]]) -> str:
-    """The page with each table row's label and value lines taken out of the column-by-column
-    order and put back, paired, where the table began."""
+def _pair_cells(page: str, rows: list[tuple[list[str], list[str]]]) -> list[Item]:
+    """The page's lines with each table row's label and value lines taken out of the column-by-column
+    order and put back, paired as one "Label: value" field, where the table began."""
     lines = page.split("\n")
     stripped = [line.strip() for line in lines]
     taken: set[int] = set()
@@ -201,10 +219,13 @@ def _pair_cells(page: str, rows: list[tuple[list[str], list[str]]]) -> str:
             if index is not None:
                 taken.add(index)
                 first = min(first, index)
-    paired = [" ".join([*label_lines, *value_lines]) for label_lines, value_lines in rows]
-    kept = [line for i, line in enumerate(lines) if i not in taken]
+    paired: list[Item] = [
+        Node(BlockKind.field, [" ".join([*label_lines, *value_lines])], label=" ".join(label_lines))
+        for label_lines, value_lines in rows
+    ]
+    kept: list[Item] = [line for i, line in enumerate(lines) if i not in taken]
     insert_at = sum(1 for i in range(first) if i not in taken)
-    return "\n".join(kept[:insert_at] + paired + kept[insert_at:])
+    return kept[:insert_at] + paired + kept[insert_at:]
 
 
 def _label_value_rows(page) -> list[tuple[list[str], list[str]]]:

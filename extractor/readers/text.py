@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from models import SourceFormat
 
-from ..document import Document, normalise_text, strip_page_furniture
+from ..document import Document, DocumentBuilder, normalise_text
 from .contract import ReadOptions, foreign_format
 from .encoding import decode, looks_like_text
 
@@ -26,10 +26,11 @@ def read(data: bytes, options: ReadOptions) -> Document:
 
 
 def text_document(text: str, reader: str) -> Document:
-    """The Document of decoded text: pages split at form feeds, normalised, page furniture dropped."""
+    """The Document of decoded text: pages split at form feeds, normalised, page furniture dropped;
+    paragraphs and list items are its blocks."""
     pages = text.split("\f")
     if len(pages) > 1 and not pages[-1].strip():
         pages.pop()  # pdftotext ends every page, the last one too, with a form feed
-    return Document.from_pages(
-        strip_page_furniture([normalise_text(page) for page in pages]), format=SourceFormat.text, reader=reader
-    )
+    builder = DocumentBuilder(SourceFormat.text, reader, squeeze=False)
+    builder.add_pages([normalise_text(page).split("\n") for page in pages])
+    return builder.build()
