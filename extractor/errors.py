@@ -9,6 +9,7 @@ from models import ErrorKind, ExtractionError
 # What the user can do about each kind, appended to the one-line message.
 _ADVICE = {
     ErrorKind.not_found: "check the path",
+    ErrorKind.not_a_record: "odr reads decision records; if this is one, a council profile (--profile) can name its labels",
     ErrorKind.empty: "the file has no content to read",
     ErrorKind.unsupported_format: "odr reads PDF, Word .docx, HTML and plain text",
     ErrorKind.corrupt: "the file is damaged or truncated; fetch it again",

@@ -5,15 +5,17 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import json
 import os
 import traceback
+from collections import Counter
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass
 
 from models import DecisionRecord, ErrorKind, Evidence, SourceInfo
 from models.record import QUOTE_CHARS
 
-from .document import Document
+from .document import MAX_LABEL_CHARS, Document
 from .errors import ExtractionFailure
 from .fields import Context, Found
 from .layout import Layout
@@ -22,7 +24,7 @@ from .nlp import NLP
 from .profile import Profile, ProfileSet
 from .readers import ReadOptions, read_bytes, read_file
 from .readers.text import text_document
-from .registry import FIELDS
+from .registry import FIELDS, RECORD_GROUPS
 from .workers import Limits, run
 
 
@@ -104,6 +106,9 @@ def _extract_or_fail(extractor: Extractor, debug: bool, path: str) -> DecisionRe
 
 def build_record(document: Document, profile: Profile, nlp: NLP | None) -> DecisionRecord:
     ctx = Context(document, Layout(document, profile), profile, nlp)
+    reason = why_not_a_record(ctx)
+    if reason is not None:
+        raise ExtractionFailure(ErrorKind.not_a_record, reason, path=document.path, sha256=document.sha256)
     found: dict[str, Found | None] = {}
     for definition in FIELDS:
         found[definition.name] = definition.extract(ctx, found)
@@ -129,6 +134,69 @@ def build_record(document: Document, profile: Profile, nlp: NLP | None) -> Decis
         evidence=evidence,
         warnings=[*document.warnings, *ctx.warnings],
     )
+
+
+# The record rule. An input is a decision record when odr finds at least one of:
+#   1. a label of a decision field (the registry's `record_groups`: the decision, its reasons,
+#      the options rejected, the decision maker, the executive member, key decision, decision
+#      type, the reference) printed as a label, with a value: at the start of a line, or among
+#      the labels of a flattened record's line. A label quoted in a sentence, a date, a title or a
+#      council's name prove nothing: any document may print them;
+#   2. a decision-record heading ([subject] title_headings: "Record of Decision", "Decision
+#      details", "Issue - decisions", ...) among the document's first lines;
+#   3. a first-person decision sentence naming a role ("I, Jane Doe, Head of Highways, ...").
+# JSON (odr's own output, a gold file) is data, never a record. Anything else (a README, an
+# agenda, "hello world") is refused as `not_a_record` rather than turned into an empty record.
+NO_DECISION_FIELD = (
+    "no decision field found: no label for a decision, its maker, reasons, options, "
+    "key decision, type or reference, and no decision-record heading"
+)
+
+
+def why_not_a_record(ctx: Context) -> str | None:
+    """The record rule (above): None for a decision record, else the reason it is not one."""
+    if _is_json(ctx.document.text):
+        return "the text is JSON data, not a decision record"
+    if _decision_label(ctx) or _record_heading(ctx):
+        return None
+    spoken = ctx.first_person()
+    return None if spoken is not None and spoken[0].title is not None else NO_DECISION_FIELD
+
+
+def _decision_label(ctx: Context) -> bool:
+    lines = ctx.document.lines
+    per_line = Counter(hit.line_index for hit in ctx.layout.hits)
+    for hit in ctx.layout.hits:
+        if hit.field not in RECORD_GROUPS:
+            continue
+        placed = hit.start == lines[hit.line_index].start or per_line[hit.line_index] > 1
+        if placed and ctx.layout.value(hit) is not None:
+            return True
+    return False
+
+
+def _record_heading(ctx: Context) -> bool:
+    head = (line.text for line in ctx.document.lines if line.text.strip())
+    for _, text in zip(range(ctx.profile.settings.record_heading_lines), head, strict=False):
+        if len(text.strip()) <= MAX_LABEL_CHARS and ctx.profile.ends_with_title_heading(text):
+            return True
+    return False
+
+
+def _is_json(text: str) -> bool:
+    """A JSON value, or JSON Lines: every line a JSON object or array."""
+    stripped = text.strip()
+    if stripped[:1] not in ("{", "["):
+        return False
+    try:
+        json.loads(stripped)
+        return True
+    except ValueError:
+        pass
+    try:
+        return all(isinstance(json.loads(line), dict | list) for line in stripped.splitlines() if line.strip())
+    except ValueError:
+        return False
 
 
 def _evidence(found: Found, text: str) -> Evidence:

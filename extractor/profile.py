@@ -161,6 +161,7 @@ class Settings(_Strict):
     title_search_lines: int = Field(5, ge=1, description="lines after a page heading searched for the title")
     title_max_lines: int = Field(2, ge=1, description="lines a title may wrap over")
     council_head_lines: int = Field(15, ge=1, description="lines at the top searched for the council's name")
+    record_heading_lines: int = Field(10, ge=0, description="non-blank lines at the top searched for a decision-record heading")
     reference_max_chars: int = Field(39, ge=1, description="longest reference kept")
     reference_max_words: int = Field(4, ge=1, description="most words in a reference")
     date_context_before: int = Field(120, ge=0, description="characters before a date read for the phrase naming its role")

@@ -61,6 +61,10 @@ class FieldDef:
     label_groups: tuple[str, ...] = ()  # the profile's [fields.*] groups it reads
     reads_date_groups: bool = False  # reads every label group with a date_kind
     scores: tuple[Score, ...] = ()
+    # Of its label groups, those whose label, printed as one with a value, shows that the input is
+    # a decision record (the record rule, extractor/pipeline.py). A date, a title or a signature
+    # any document may print: their groups are not among them.
+    record_groups: tuple[str, ...] = ()
 
     @property
     def description(self) -> str:
@@ -111,7 +115,7 @@ def similar(a: str, b: str) -> bool:
 
 
 FIELDS: tuple[FieldDef, ...] = (
-    FieldDef("reference", reference.extract, label_groups=("reference",),
+    FieldDef("reference", reference.extract, label_groups=("reference",), record_groups=("reference",),
              scores=(Score("reference", lambda r: r.reference, _gold("reference")),)),
     FieldDef("subject", subject.extract, label_groups=("subject",),
              scores=(Score("subject", lambda r: r.subject, _gold("subject")),)),
@@ -119,17 +123,18 @@ FIELDS: tuple[FieldDef, ...] = (
              scores=(Score("council", lambda r: r.council, _gold("council_stated")),)),
     FieldDef("decision_maker", people.decision_maker,
              label_groups=("decision_maker", "decision_maker_of", "signed", "signatory_title", "date_meeting", "executive_member"),
+             record_groups=("decision_maker", "decision_maker_of"),
              scores=(Score("decision_maker_name", _attr("decision_maker", "name"), _gold("decision_maker_name")),
                      Score("decision_maker_title", _attr("decision_maker", "title"), _gold("decision_maker_title")))),
     FieldDef("executive_member", people.executive_member, needs=("decision_maker",),
-             label_groups=("executive_member", "portfolio"),
+             label_groups=("executive_member", "portfolio"), record_groups=("executive_member",),
              scores=(Score("executive_member", _attr("executive_member", "name"), _gold("executive_member")),
                      Score("portfolio", _attr("executive_member", "portfolio"), _gold("portfolio")))),
     FieldDef("officer_contact", people.officer_contact,
              label_groups=("officer_contact", "officer_phone", "officer_tel", "officer_email")),
-    FieldDef("key_decision", flags.key_decision, label_groups=("key_decision", "decision_type"),
+    FieldDef("key_decision", flags.key_decision, label_groups=("key_decision", "decision_type"), record_groups=("key_decision",),
              scores=(Score("key_decision", lambda r: r.key_decision, _gold("key_decision")),)),
-    FieldDef("decision_type", flags.decision_type, label_groups=("decision_type",),
+    FieldDef("decision_type", flags.decision_type, label_groups=("decision_type",), record_groups=("decision_type",),
              scores=(Score("decision_type", _enum_value("decision_type"), _gold_decision_type),)),
     FieldDef("exempt_information", flags.exempt_information, label_groups=("exempt_information",),
              scores=(Score("exempt_information", _attr("exempt_information", "exempt"), _gold("exempt_information")),)),
@@ -139,10 +144,12 @@ FIELDS: tuple[FieldDef, ...] = (
              scores=(Score("decision_date", lambda r: r.decision_date.isoformat() if r.decision_date else None,
                            _gold("decision_date")),)),
     FieldDef("decision", sections.decision, label_groups=("decision", "decision_maker_of", "decision_and_reasons"),
+             record_groups=("decision", "decision_and_reasons"),
              scores=(Score("decision", lambda r: r.decision, _gold("decision"), "similar"),)),
-    FieldDef("reasons", sections.reasons, label_groups=("reasons", "decision_and_reasons"),
+    FieldDef("reasons", sections.reasons, label_groups=("reasons", "decision_and_reasons"), record_groups=("reasons",),
              scores=(Score("reasons", lambda r: r.reasons, _gold("reasons"), "similar"),)),
     FieldDef("rejected_options", sections.rejected_options, label_groups=("rejected_options",),
+             record_groups=("rejected_options",),
              scores=(Score("rejected_options", lambda r: r.rejected_options, _gold("rejected_options"), "items"),)),
     FieldDef("consultation", sections.text_section("consultation"), label_groups=("consultation",)),
     FieldDef("conflicts_of_interest", sections.text_section("conflicts_of_interest"), label_groups=("conflicts_of_interest",)),
@@ -151,6 +158,7 @@ FIELDS: tuple[FieldDef, ...] = (
 
 BY_NAME: Mapping[str, FieldDef] = {f.name: f for f in FIELDS}
 SCORES: tuple[Score, ...] = tuple(score for f in FIELDS for score in f.scores)
+RECORD_GROUPS: frozenset[str] = frozenset(group for f in FIELDS for group in f.record_groups)
 
 
 def _check(fields: tuple[FieldDef, ...]) -> None:
@@ -161,6 +169,8 @@ def _check(fields: tuple[FieldDef, ...]) -> None:
             raise ValueError(f"field {definition.name!r} is defined twice")
         if definition.name not in DecisionRecord.model_fields:
             raise ValueError(f"field {definition.name!r} is not an attribute of DecisionRecord")
+        if not set(definition.record_groups) <= set(definition.label_groups):
+            raise ValueError(f"field {definition.name!r}: record_groups must be among its label_groups")
         missing = [n for n in definition.needs if n not in seen]
         if missing:
             raise ValueError(f"field {definition.name!r} needs {missing}, which must come before it")

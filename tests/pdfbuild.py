@@ -11,7 +11,8 @@ from __future__ import annotations
 import base64
 import zlib
 
-TEXT = b"BT /F1 12 Tf 72 720 Td (Subject: Closure of Mill Lane car park) Tj ET\n"
+TEXT = (b"BT /F1 12 Tf 72 720 Td (Subject: Closure of Mill Lane car park) Tj ET\n"
+        b"BT /F1 12 Tf 72 700 Td (Decision: To close the car park.) Tj ET\n")
 FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
 
 

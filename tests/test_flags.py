@@ -37,7 +37,7 @@ def test_parse_yes_no(text, expected):
     ],
 )
 def test_exemption_is_what_the_record_says_is_withheld(extractor, statement, exempt, basis):
-    record = extractor.extract_text(f"Subject: Grant award\n{statement}\n")
+    record = extractor.extract_text(f"Record of Decision\nSubject: Grant award\n{statement}\n")
     if exempt is None:
         assert record.exempt_information is None
     else:
@@ -58,4 +58,4 @@ def test_exemption_is_what_the_record_says_is_withheld(extractor, statement, exe
     ],
 )
 def test_key_decision_in_every_form(extractor, text, key):
-    assert extractor.extract_text(f"Subject: Grant award\n{text}\n").key_decision is key
+    assert extractor.extract_text(f"Record of Decision\nSubject: Grant award\n{text}\n").key_decision is key

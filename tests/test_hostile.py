@@ -226,7 +226,7 @@ def plain_zip() -> bytes:
 BILLION_LAUGHS = (
     '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
     + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
-    + "]><html><body><p>Subject: Closure of Mill Lane &lol9;</p></body></html>"
+    + "]><html><body><p>Subject: Closure of Mill Lane &lol9;</p><p>Decision: To close it.</p></body></html>"
 )
 
 

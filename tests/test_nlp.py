@@ -27,12 +27,12 @@ def test_first_person_decision_sentences(extractor, sentence, name, title):
 
 
 def test_honorific_names_in_prose_without_a_model(extractor):
-    record = extractor.extract_text("The Director of Finance, Mr Tom Reilly, has approved the write-off of £2,300.")
+    record = extractor.extract_text("Officer Decision Notice\nThe Director of Finance, Mr Tom Reilly, has approved the write-off of £2,300.")
     assert (record.decision_maker.name, record.decision_maker.title) == ("Tom Reilly", "Director of Finance")
 
 
 def test_a_role_alone_is_not_a_person(extractor):
-    assert extractor.extract_text("The Cabinet Member approved the recommendations.").decision_maker is None
+    assert extractor.extract_text("Officer Decision Notice\nThe Cabinet Member approved the recommendations.").decision_maker is None
 
 
 def test_labels_win_over_prose(extractor):
