@@ -104,7 +104,7 @@ def test_odr_batch_council_and_manifest(tmp_path):
     assert records["other.txt"]["council"] == "Fenwick District Council" and records["other.txt"]["source"]["url"] is None
 
     result = CliRunner().invoke(cli, [*args, "--council", "Somewhere Else Council", "--replace"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1 and "not_a_record 1" in result.output  # without --manifest it is an input: JSON, no record
     assert {e["council"] for e in map(json.loads, out.read_text().splitlines()) if "source" in e} == {
         "Somewhere Else Council"}
 
