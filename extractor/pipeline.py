@@ -139,9 +139,10 @@ def build_record(document: Document, profile: Profile, nlp: NLP | None) -> Decis
 # The record rule. An input is a decision record when odr finds at least one of:
 #   1. a label of a decision field (the registry's `record_groups`: the decision, its reasons,
 #      the options rejected, the decision maker, the executive member, key decision, decision
-#      type, the reference) printed as a label, with a value: at the start of a line, or among
-#      the labels of a flattened record's line. A label quoted in a sentence, a date, a title or a
-#      council's name prove nothing: any document may print them;
+#      type, the reference), one of the profile's own wordings (not one read by its meaning:
+#      "Options:" heads a program's help too), printed as a label with a value: at the start of a
+#      line, or among the labels of a flattened record's line. A label quoted in a sentence, a
+#      date, a title or a council's name prove nothing: any document may print them;
 #   2. a decision-record heading ([subject] title_headings: "Record of Decision", "Decision
 #      details", "Issue - decisions", ...) among the document's first lines;
 #   3. a first-person decision sentence naming a role ("I, Jane Doe, Head of Highways, ...").
@@ -167,7 +168,7 @@ def _decision_label(ctx: Context) -> bool:
     lines = ctx.document.lines
     per_line = Counter(hit.line_index for hit in ctx.layout.hits)
     for hit in ctx.layout.hits:
-        if hit.field not in RECORD_GROUPS:
+        if hit.field not in RECORD_GROUPS or hit.by_meaning:
             continue
         placed = hit.start == lines[hit.line_index].start or per_line[hit.line_index] > 1
         if placed and ctx.layout.value(hit) is not None:

@@ -55,7 +55,17 @@ decision = "pending"
 reference_pattern = "PC/[0-9]+"
 """
 
+HELP = """Usage: sorter [OPTIONS] FOLDER
+
+  Sort scanned letters into folders by year.
+
+Options:
+  --dry-run   Show what would move.
+  --help      Show this message and exit.
+"""
+
 NOT_RECORDS = {
+    "a command's help (an 'Options:' heading read by its meaning)": HELP,
     "hello world": "hello world\n",
     "a README that quotes labels": README,
     "an agenda": AGENDA,
