@@ -479,10 +479,13 @@ def test_the_database_joins_a_decision_page_and_its_documents_by_site_id(tmp_pat
     metadata = json.loads((tmp_path / "decisions.metadata.json").read_text(encoding="utf-8"))
     assert "documents" in metadata["databases"]["decisions"]["tables"]
 
-    # a resumed batch without the manifest keeps the table; a replaced one without it has none
-    assert CliRunner().invoke(cli, [*args, "--resume"]).exit_code == 0
+    # a resumed batch without the manifest keeps the table; a replaced one without it has none (the
+    # manifest, now an input, is JSON: its one error entry, not_a_record, makes the exit status 1)
+    resumed = CliRunner().invoke(cli, [*args, "--resume"])
+    assert resumed.exit_code == 1 and "1 failed (not_a_record 1)" in resumed.output
     with contextlib.closing(sqlite3.connect(db_path)) as db:
         assert db.execute("select count(*), count(decision_id) from documents").fetchone() == (len(rows), 18)
-    assert CliRunner().invoke(cli, [*args, "--replace"]).exit_code == 0
+    replaced = CliRunner().invoke(cli, [*args, "--replace"])
+    assert replaced.exit_code == 1 and "1 failed (not_a_record 1)" in replaced.output
     with contextlib.closing(sqlite3.connect(db_path)) as db:
         assert not db.execute("select 1 from sqlite_master where name = 'documents'").fetchall()
