@@ -426,7 +426,7 @@ def test_odr_fetch_then_odr_batch_with_the_manifest(tmp_path):
     archive = tmp_path / "archive"
     with site.serve() as base:
         args = ["fetch", base, "--from", "2024-01-01", "--to", "2024-04-10", "-o", str(archive), "--delay", "0",
-                "--timeout", "0.2", "--backoff", "0", "--retries", "1", "--council", COUNCIL]
+                "--timeout", "0.3", "--backoff", "0", "--retries", "1", "--council", COUNCIL]
         first = CliRunner().invoke(cli, args)
         assert first.exit_code == 1, first.output  # two 404s and a document that never answers
         assert "9 decision pages and 9 documents fetched" in first.stderr
@@ -438,7 +438,7 @@ def test_odr_fetch_then_odr_batch_with_the_manifest(tmp_path):
 
     out = tmp_path / "decisions.jsonl"
     result = CliRunner().invoke(cli, ["batch", str(archive), "--manifest", str(archive / MANIFEST), "-o", str(out),
-                                      "--workers", "2", "--no-evidence"])
+                                      "--workers", "2", "--no-evidence", "--model", "blank"])
     assert result.exit_code == 0, result.output
     entries = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(entries) == 18 and not [e for e in entries if "error" in e]  # 9 pages + 9 documents; not the manifest
