@@ -12,9 +12,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .document import STARTS_LIST_ITEM, Document, Line
+from .document import LIST_MARKER, STARTS_LIST_ITEM, Document, Line
 from .profile import STOP, FieldSpec, Profile, label_key
 
+# A list marker standing alone on its line ("i."), its item on the next
+BARE_MARKER = re.compile(rf"^{LIST_MARKER}$", re.IGNORECASE)
 # A short phrase before a separator (':', ':-', '|', '?', '?:'), after an optional section number;
 # or a whole line (checked further in Layout._label_by_meaning).
 _LABEL_LIKE = re.compile(
@@ -175,12 +177,16 @@ class Layout:
             or len(label) > settings.max_label_chars
             or not label[0].isupper()
             or any(c.isdigit() for c in label)
+            or ". " in label  # "Key decision criteria. The decision will:": sentences, not a label
             or words[0].lower() in self.profile.sentence_openers
         ):
             return None, None
         standalone = match.end() >= len(text.rstrip())
         separator = match.group("sep").strip()
-        if not separator and not (label.isupper() and len(label) > 3) and not self._heading_line(label, index):
+        if not separator and (
+            self.profile.ends_with_title_heading(label)  # "KENT COUNTY COUNCIL – RECORD OF DECISION": the page's heading
+            or not ((label.isupper() and len(label) > 3) or self._heading_line(label, index))
+        ):
             return None, None
         spec = self.profile.classify(label)
         if spec is None:
@@ -206,7 +212,6 @@ class Layout:
         long_words = [w for w in words if len(w) >= 4]
         if (
             len(words) > self.profile.settings.max_heading_words
-            or self.profile.ends_with_title_heading(label)  # "Decision details": the page's own heading
             or label[-1] in ".,;"
             or sum(w[0].isupper() for w in long_words) * 2 < len(long_words)
             or any(w.lower().startswith(self.profile.lead_in_verbs) for w in words)
@@ -378,8 +383,15 @@ class Layout:
         if first_index is None or first_index > 2:
             return None
         parts = [lines[first_index]]
-        for line in lines[first_index + 1 : first_index + 3]:
-            if not continues(parts[-1].text, line.text, self.profile):
+        following = iter(lines[first_index + 1 :])
+        for line in following:
+            if len(parts) == 3:
+                break
+            if not line.text.strip():  # a paragraph gap: only a sentence cut in two carries on over it
+                line = next(following, line)
+                if not carries_on(parts[-1].text, line.text.strip(), self.profile):
+                    break
+            elif not continues(parts[-1].text, line.text, self.profile):
                 break
             parts.append(line)
         return self._span(parts, self._weight(hit))
@@ -411,6 +423,21 @@ class Layout:
     def hit_line_indexes(self) -> set[int]:
         """Lines that hold a label (a label-like line that means nothing known does not count)."""
         return {h.line_index for h in self.hits if h.spec is not STOP}
+
+
+def carries_on(previous: str, line: str, profile: Profile) -> bool:
+    """Whether a line after a paragraph gap is still the sentence or item before it: it opens in
+    lower case, the line before stops mid-phrase ("... go to" / "Cabinet Member Decision."), is a
+    list marker alone ("i.") or a list item not yet finished. Word and PDF renderings of hard-wrapped text print every line as a
+    paragraph of its own."""
+    previous = previous.rstrip()
+    if not previous or not line or STARTS_LIST_ITEM.match(line):
+        return False
+    if BARE_MARKER.match(previous):
+        return True
+    if STARTS_LIST_ITEM.match(previous) and previous[-1] not in ".;:!?":
+        return True  # an item not yet finished ("1. That the ... Final" / "Report are approved.")
+    return line[0].islower() or previous[-1] in ",-–(&/" or previous.split()[-1].lower() in profile.connector_words
 
 
 def continues(previous: str, following: str, profile: Profile) -> bool:

@@ -617,3 +617,39 @@ def test_a_short_heading_that_is_a_known_label_with_a_word_more_ends_the_options
         f"To reject adopting the strategy.\n{heading}\nNone.\n"
     )
     assert record.rejected_options == ["To reject adopting the strategy."]
+
+
+# --------------------------------------------------------------------------------------------------
+# Word and PDF renderings of hard-wrapped text print every line as a paragraph of its own: a
+# paragraph gap inside a sentence or an item must not cut it (issue 9, formats within 0.02).
+
+
+def _every_line_a_paragraph(text: str) -> str:
+    return "\n\n".join(line for line in text.split("\n"))
+
+
+@pytest.mark.parametrize("gapped", [False, True])
+def test_a_sentence_split_by_a_paragraph_gap_is_joined(extractor, gapped):
+    text = (
+        "Decision of Executive Councillor for Housing\nand Communities\ni.\nApproved the revised allocations policy\n"
+        "Reason for the Decision\nDemand has risen.\nAlternative options considered:\n"
+        "To wait until the annual review. This was rejected as it would leave the\n"
+        "current policy in place for a further year.\nPublication date: 02/06/2025\n"
+    )
+    record = extractor.extract_text(_every_line_a_paragraph(text) if gapped else text)
+    assert record.decision == "i. Approved the revised allocations policy"
+    assert record.rejected_options == [
+        "To wait until the annual review. This was rejected as it would leave the current policy in place for a further year."
+    ]
+
+
+@pytest.mark.parametrize("gapped", [False, True])
+def test_a_resolution_wrapped_over_a_gap_stays_whole(extractor, gapped):
+    text = HEADER_LINES + (
+        "To present the review for consideration.\n"
+        "1. That the recommendations set out in section 4 of the Review Group's Final\nReport are approved.\n"
+        "2. That a working group be set up.\nTo make sure the review is acted on.\n"
+    ) + FOOTER_LINES
+    record = extractor.extract_text(_every_line_a_paragraph(text) if gapped else text)
+    assert record.decision == ("1. That the recommendations set out in section 4 of the Review Group's Final Report are approved.\n"
+                               "2. That a working group be set up.")

@@ -7,8 +7,7 @@ from collections.abc import Callable, Mapping
 
 from models import Method
 
-from ..document import LIST_MARKER
-from ..layout import Span, continues
+from ..layout import BARE_MARKER, Span, carries_on, continues
 from ..profile import Profile
 from . import Context, Found
 from .dates import find_dates
@@ -17,7 +16,6 @@ _ITEM_MARKER = re.compile(
     r"^(?:(?P<bullet>[-–•*·▪●◦o])\s+|(?P<number>\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+|(?P<option>Option\s+\d+\b))",
     re.IGNORECASE,
 )
-_BARE_MARKER = re.compile(rf"^{LIST_MARKER}$", re.IGNORECASE)
 _OPTION_PREFIX = re.compile(r"^Option\s+\d+\s*[:.\-–]?\s*", re.IGNORECASE)
 _TERMINAL = ".!?;"
 
@@ -44,8 +42,10 @@ def unwrap(lines: list[str], profile: Profile) -> str:
             if out and out[-1] != "":
                 out.append("")
             continue
+        if len(out) >= 2 and out[-1] == "" and carries_on(out[-2], line, profile):
+            out.pop()  # the gap split a sentence
         joins = out and (
-            _BARE_MARKER.match(out[-1])  # "i." alone, its item on the next line
+            BARE_MARKER.match(out[-1])  # "i." alone, its item on the next line
             or (out[-1] and not _ITEM_MARKER.match(line) and continues(out[-1], line, profile))
         )
         if joins:
@@ -170,7 +170,8 @@ def _unlabelled_resolutions(ctx: Context) -> Found | None:
                 text = body[i].text.strip()
                 if not text:
                     continue
-                if not (_ITEM_MARKER.match(text) or text[0].islower()):
+                unfinished = body[last].text.rstrip()[-1:] not in _TERMINAL + ":"
+                if not (_ITEM_MARKER.match(text) or text[0].islower() or unfinished):
                     break
                 last = i
         else:
@@ -282,6 +283,8 @@ def _paragraphs(lines: list[str], profile: Profile) -> list[str]:
             if paragraphs[-1]:
                 paragraphs.append([])
             continue
+        if not paragraphs[-1] and len(paragraphs) > 1 and carries_on(paragraphs[-2][-1], line, profile):
+            paragraphs.pop()  # the gap split a sentence
         paragraphs[-1].append(line)
     texts = [" ".join(p) for p in paragraphs if p]
     # Later paragraphs are options only when they speak of options; otherwise they are commentary.
