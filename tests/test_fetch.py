@@ -436,56 +436,49 @@ def test_odr_fetch_then_odr_batch_with_the_manifest(tmp_path):
         assert "0 decision pages and 0 documents fetched, 9 pages and 9 documents already" in second.stderr
         assert not [t for t in site.requests[before:] if t.endswith(".pdf") and "s40206" not in t and "s40204" not in t]
 
-    out = tmp_path / "decisions.jsonl"
-    result = CliRunner().invoke(cli, ["batch", str(archive), "--manifest", str(archive / MANIFEST), "-o", str(out),
-                                      "--workers", "2", "--no-evidence", "--model", "blank"])
-    assert result.exit_code == 0, result.output
-    entries = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert len(entries) == 18 and not [e for e in entries if "error" in e]  # 9 pages + 9 documents; not the manifest
-    assert all(e["council"] == COUNCIL for e in entries)
-    assert all(e["source"]["url"].startswith(base) and e["source"]["fetched_at"] for e in entries)
-    by_site: dict[str, list[dict]] = {}
-    for e in entries:
-        by_site.setdefault(e["source"]["site_id"], []).append(e)
-    gorse = {Path(e["source"]["path"]).name: e for e in by_site["1101"]}
-    assert set(gorse) == {"decision.html", "Gorse Lane decision record.pdf", "Gorse Lane officer report.docx"}
-    assert gorse["decision.html"]["source"]["url"] == base + "ieDecisionDetails.aspx?ID=1101"
-    assert gorse["Gorse Lane decision record.pdf"]["reference"] == "MBC/1101/24"
-    assert {e["subject"] for e in gorse.values()} == {"Resurfacing of Gorse Lane car park"}
-    meeting = {Path(e["source"]["path"]).name: e for e in by_site["ai77"]}
-    assert meeting["decision.html"]["source"]["url"] == base + "ieDecisionDetails.aspx?AIId=77"
-
-
-def test_the_database_joins_a_decision_page_and_its_documents_by_site_id(tmp_path):
-    archive = tmp_path / "archive"
-    run(standard_site(), archive)
-    fetched = [e for e in manifest(archive).values() if e["kind"] != "list"]
+    # the batch over the archive: a record for every saved file, and the documents table joining them
     db_path = tmp_path / "decisions.db"
-    args = ["batch", str(archive), "-o", str(db_path), "--workers", "2", "--model", "blank"]
-    result = CliRunner().invoke(cli, [*args, "--manifest", str(archive / MANIFEST)])
+    batch = ["batch", str(archive), "-o", str(db_path), "--workers", "2", "--model", "blank"]
+    result = CliRunner().invoke(cli, [*batch, "--manifest", str(archive / MANIFEST)])
     assert result.exit_code == 0, result.output
-
+    fetched = [e for e in manifest(archive).values() if e["kind"] != "list"]
     with contextlib.closing(sqlite3.connect(db_path)) as db:
+        decisions = db.execute("select path, council, source_url, source_site_id, source_fetched_at, reference, subject "
+                               "from decisions").fetchall()
+        assert len(decisions) == 18 and not db.execute("select * from errors").fetchall()  # not the manifest
+        assert {council for _, council, *_ in decisions} == {COUNCIL}
+        assert all(url.startswith(base) and fetched_at for _, _, url, _, fetched_at, _, _ in decisions)
+        gorse = {Path(path).name: (url, reference, subject) for path, _, url, site, _, reference, subject in decisions
+                 if site == "1101"}
+        assert gorse == {
+            "decision.html": (base + "ieDecisionDetails.aspx?ID=1101", None, "Resurfacing of Gorse Lane car park"),
+            "Gorse Lane decision record.pdf": (base + "documents/s40101/Gorse%20Lane%20decision%20record.pdf",
+                                               "MBC/1101/24", "Resurfacing of Gorse Lane car park"),
+            "Gorse Lane officer report.docx": (base + "documents/s40102/Gorse%20Lane%20officer%20report.docx",
+                                               "MBC/1101/24", "Resurfacing of Gorse Lane car park")}
+        assert ("ai77/decision.html", base + "ieDecisionDetails.aspx?AIId=77") in {
+            (Path(path).parent.name + "/" + Path(path).name, url) for path, _, url, *_ in decisions}
+
         rows = db.execute("select url, site_id, kind, status, path, decision_id from documents").fetchall()
         assert sorted(r[0] for r in rows) == sorted(e["url"] for e in fetched)  # failures included, lists not
         assert all((path is None) == (decision is None) for _, _, _, _, path, decision in rows)
         assert ("1103", "page", 404) in {(site, kind, status) for _, site, kind, status, path, _ in rows if path is None}
-        gorse = db.execute("select doc.kind, d.subject, d.source_site_id, d.council from documents doc "
-                           "join decisions d on d.id = doc.decision_id where doc.site_id = '1101' order by doc.id").fetchall()
-        assert gorse == [("page", "Resurfacing of Gorse Lane car park", "1101", COUNCIL),
-                         ("attachment", "Resurfacing of Gorse Lane car park", "1101", COUNCIL),
-                         ("attachment", "Resurfacing of Gorse Lane car park", "1101", COUNCIL)]
+        joined = db.execute("select doc.kind, d.subject, d.council from documents doc join decisions d "
+                            "on d.id = doc.decision_id where doc.site_id = '1101' order by doc.id").fetchall()
+        assert joined == [("page", "Resurfacing of Gorse Lane car park", COUNCIL),
+                          ("attachment", "Resurfacing of Gorse Lane car park", COUNCIL),
+                          ("attachment", "Resurfacing of Gorse Lane car park", COUNCIL)]
         assert db.execute("select name from councils").fetchall() == [(COUNCIL,)]
     metadata = json.loads((tmp_path / "decisions.metadata.json").read_text(encoding="utf-8"))
     assert "documents" in metadata["databases"]["decisions"]["tables"]
 
     # a resumed batch without the manifest keeps the table; a replaced one without it has none (the
     # manifest, now an input, is JSON: its one error entry, not_a_record, makes the exit status 1)
-    resumed = CliRunner().invoke(cli, [*args, "--resume"])
+    resumed = CliRunner().invoke(cli, [*batch, "--resume"])
     assert resumed.exit_code == 1 and "1 failed (not_a_record 1)" in resumed.output
     with contextlib.closing(sqlite3.connect(db_path)) as db:
         assert db.execute("select count(*), count(decision_id) from documents").fetchone() == (len(rows), 18)
-    replaced = CliRunner().invoke(cli, [*args, "--replace"])
+    replaced = CliRunner().invoke(cli, [*batch, "--replace"])
     assert replaced.exit_code == 1 and "1 failed (not_a_record 1)" in replaced.output
     with contextlib.closing(sqlite3.connect(db_path)) as db:
         assert not db.execute("select 1 from sqlite_master where name = 'documents'").fetchall()
