@@ -120,6 +120,11 @@ def output_options(func):
 STDIN = "<stdin>"
 
 
+def _recordable(reading: dict) -> dict:
+    """The reading options as a run records them (the runs table): a PDF password is never stored."""
+    return {**reading, "password": "(given)" if reading.get("password") else None}
+
+
 def _stdin_to_file(folder: Path, max_bytes: int) -> Path:
     """Standard input into a private file, so that it is read in a worker like any other file; reading
     stops one byte past the size limit (the reader then reports too_large)."""
@@ -160,7 +165,7 @@ def extract(ctx, files, output, pretty, replace, csv_raw, no_evidence, timeout, 
     extractor = with_sources(make_extractor(**reading), council=council)
     debug = ctx.obj["debug"]
     run = Run("extract", datetime.datetime.now(datetime.UTC), inputs=len(files),
-              options={"files": [str(f) for f in files], **reading})
+              options={"files": [str(f) for f in files], **_recordable(reading)})
     entries, failed = [], 0
     with tempfile.TemporaryDirectory(prefix="odr-stdin-") as folder:
         paths = [_stdin_to_file(Path(folder), reading["max_bytes"] * _MB) if str(f) == "-" else f for f in files]
@@ -232,7 +237,7 @@ def batch(inputs, output, workers, timeout, max_memory, resume, extensions, repl
             raise click.ClickException(str(exc)) from None
     spec = ExtractorSpec(tuple(reading["profiles"]), reading["model"], reading_options(**reading), council=council,
                          manifest=manifest)
-    options = {"inputs": list(inputs), "council": council, "manifest": manifest, **reading}
+    options = {"inputs": list(inputs), "council": council, "manifest": manifest, **_recordable(reading)}
     try:
         summary = run_batch(inputs, output, factory=spec, workers=workers, limits=worker_limits(timeout, max_memory),
                             resume=resume, replace=replace, evidence=not no_evidence, extensions=extensions,

@@ -211,6 +211,15 @@ def test_an_existing_text_out_is_refused_without_resume_or_replace(record_file, 
     assert invoke("extract", record_file, "-o", out, "--replace").exit_code == 0
 
 
+def test_a_password_is_never_stored_in_runs(record_file, tmp_path):
+    out = tmp_path / "out.db"
+    assert invoke("batch", record_file, "-o", out, "--password", "s3cret-Pa55", "--model", "blank").exit_code == 0
+    assert b"s3cret-Pa55" not in out.read_bytes()
+    connection = sqlite3.connect(out)
+    assert json.loads(connection.execute("select options from runs").fetchone()[0])["password"] == "(given)"
+    connection.close()
+
+
 def test_resume_and_replace_together_are_refused(record_file, tmp_path):
     result = invoke("batch", record_file, "-o", tmp_path / "out.db", "--resume", "--replace")
     assert result.exit_code == 1 and "choose one" in result.stderr
