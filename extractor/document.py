@@ -185,7 +185,9 @@ _DIGITS = re.compile(r"\d+")
 
 def page_furniture(pages: Sequence[Sequence[str]], edge_lines: int = 3) -> list[set[int]]:
     """For each page (its lines), the indices of its running headers and footers: lines near a page
-    edge that recur (digits aside) on several pages, and page numbers. A one-page document has none."""
+    edge that recur (digits aside) on several pages, and page numbers. The running header above the
+    first page's text is kept there, once: it says what the whole record is ("Decision made on 3 May
+    2024"). A one-page document has none."""
     if len(pages) < 2:
         return [set() for _ in pages]
 
@@ -201,10 +203,18 @@ def page_furniture(pages: Sequence[Sequence[str]], edge_lines: int = 3) -> list[
     threshold = max(2, (len(pages) + 1) // 2)
     furniture = {s for s, n in counts.items() if n >= threshold}
     furniture.add("#")
-    return [
-        {i for i in edges(lines) if shape(lines[i]) in furniture or _carries_page_number(lines[i], number)}
+
+    def numbered(line: str, number: int) -> bool:
+        return shape(line) == "#" or _carries_page_number(line, number)
+
+    dropped = [
+        {i for i in edges(lines) if numbered(lines[i], number) or shape(lines[i]) in furniture}
         for number, lines in enumerate(pages, start=1)
     ]
+    first = pages[0]
+    text_start = next((i for i, line in enumerate(first) if line.strip() and i not in dropped[0]), len(first))
+    dropped[0] -= {i for i in range(text_start) if not numbered(first[i], 1)}
+    return dropped
 
 
 def _carries_page_number(line: str, number: int) -> bool:

@@ -132,6 +132,7 @@ class VocabularySpec(_Strict):
     exempt_values: Edit | None = None
     open_values: Edit | None = None
     hedge_words: Edit | None = None
+    numbering_words: Edit | None = None
     heading_words: Edit | None = None
     connector_words: Edit | None = None
     name_particles: Edit | None = None

@@ -25,6 +25,16 @@ from extractor.fields.dates import find_dates, parse_date
         ("31/12/99", dt.date(1999, 12, 31)),
         ("2023-09-14", dt.date(2023, 9, 14)),
         ("Published: 2022-01-12T09:30", dt.date(2022, 1, 12)),
+        ("2021-06-01T10:00:00Z", dt.date(2021, 6, 1)),
+        ("2021-06-01 10:00", dt.date(2021, 6, 1)),
+        ("Thursday, March 16, 2017", dt.date(2017, 3, 16)),
+        ("Tue 1 Jun 2021", dt.date(2021, 6, 1)),
+        ("1st June, 2021", dt.date(2021, 6, 1)),
+        ("June 1st 2021", dt.date(2021, 6, 1)),
+        ("16-Mar-2017", dt.date(2017, 3, 16)),
+        ("16-Mar-17", dt.date(2017, 3, 16)),
+        ("27.03.24", dt.date(2024, 3, 27)),
+        ("on 01.06.21 the", dt.date(2021, 6, 1)),
     ],
 )
 def test_uk_dates_parse_day_first(text, expected):
@@ -65,3 +75,32 @@ def test_find_dates_gives_every_date_in_order_with_offsets():
     found = find_dates(text)
     assert [d for d, _, _ in found] == [dt.date(2022, 1, 12), dt.date(2022, 1, 20)]
     assert [text[s:e] for _, s, e in found] == ["12/01/2022", "20th January 2022"]
+
+
+def _numbering():
+    from extractor.fields.dates import numbering_pattern
+    from extractor.profile import load_profile
+
+    return numbering_pattern(tuple(load_profile().vocabulary["numbering_words"]))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["rule 3.5.20", "Rule 03.05.20", "paragraph 10.12.14 applies", "under para. 10.12.14", "Version 01.02.03",
+     "section 12.11.10 of the plan", "10.12.14 The Council will consult", "see 3.5.20 above", "s.01.02.03"],
+)
+def test_section_numbers_are_not_dotted_dates(text):
+    assert find_dates(text, numbering=_numbering()) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("1.6.21", dt.date(2021, 6, 1)), ("27.3.24 (amended)", dt.date(2024, 3, 27)), ("27.03.24", dt.date(2024, 3, 27))],
+)
+def test_a_date_labels_value_may_print_a_dotted_date_unpadded(text, expected):
+    assert [d for d, _, _ in find_dates(text, whole_value=True)] == [expected]
+
+
+@pytest.mark.parametrize("text", ["1.6.21", "see 27.3.24 (amended)"])
+def test_in_prose_an_unpadded_dotted_short_date_is_a_number(text):
+    assert find_dates(text) == []

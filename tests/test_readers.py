@@ -71,6 +71,14 @@ def test_running_headers_and_page_numbers_are_dropped():
     assert text_document("\f".join(pages), reader="t").text == "Body one\nmore body\nBody two\nBody three"
 
 
+def test_the_first_pages_running_header_is_kept_once():
+    bodies = ["Subject: Bins", "Reasons: cost of the round", "Signed: J Holt"]
+    pages = [f"Decision made on 3 May 2024\nWyvern DC\n{body}\nPage {n}" for n, body in enumerate(bodies, 1)]
+    assert page_furniture([page.split("\n") for page in pages]) == [{3}, {0, 1, 3}, {0, 1, 3}]
+    text = text_document("\f".join(pages), reader="t").text
+    assert text == "\n".join(["Decision made on 3 May 2024", "Wyvern DC", *bodies])
+
+
 def test_empty_and_whitespace_input_is_an_empty_error():
     for data in (b"", b"   \n\t "):
         with pytest.raises(ExtractionFailure) as raised:
@@ -173,10 +181,11 @@ def test_binary_that_is_not_utf16_stays_unsupported():
 
 def test_form_feeds_make_pages_and_running_headers_are_dropped():
     bodies = ["Subject: Bins", "Reasons: cost of the round", "Signed: J Holt"]
-    pages = [f"Hartwell County Council - Officer Decision Record\n{body}\nPage {n} of 3" for n, body in enumerate(bodies, 1)]
+    header = "Hartwell County Council - Officer Decision Record"
+    pages = [f"{header}\n{body}\nPage {n} of 3" for n, body in enumerate(bodies, 1)]
     document = read_bytes("\f".join(pages).encode() + b"\f")
     assert document.page_count == 3
-    assert document.text.split("\n") == bodies
-    assert [line.page for line in document.lines] == [1, 2, 3]
+    assert document.text.split("\n") == [header, *bodies]  # the header once, above the first page's text
+    assert [line.page for line in document.lines] == [1, 1, 2, 3]
     text = Extractor.create(model="blank").extract_text("Subject: Bins\fReasons: cost")
     assert text.source.pages == 2

@@ -653,3 +653,111 @@ def test_a_resolution_wrapped_over_a_gap_stays_whole(extractor, gapped):
     record = extractor.extract_text(_every_line_a_paragraph(text) if gapped else text)
     assert record.decision == ("1. That the recommendations set out in section 4 of the Review Group's Final Report are approved.\n"
                                "2. That a working group be set up.")
+
+
+# ------------------------------------------------------------------------------------------------
+# Issue 9, dates: the shapes councils print a date in, where they print it, and the role the words
+# around it give it. Every text below is written for these tests (fictional councils and people).
+
+DATE_SHAPES = ["27.03.24", "Wednesday, March 27, 2024", "Wed 27 Mar 2024", "27th March, 2024", "March 27th 2024",
+               "2024-03-27T14:30:00", "27-Mar-24", "27/03/2024"]
+
+
+@pytest.mark.parametrize("shape", DATE_SHAPES)
+@pytest.mark.parametrize("label, sep", [("Date of decision", ": "), ("DECISION DATE", " | "), ("Date decision taken", ":\n")])
+def test_a_decision_date_in_any_shape_after_any_label(extractor, shape, label, sep):
+    record = extractor.extract_text(
+        f"Record of Officer Decision\nSubject: Relining of Station Road car park\n{label}{sep}{shape}\n"
+        "Decision: To reline the car park in line with rule 3.5.20 and paragraph 10.12.14 of the Constitution.\n"
+    )
+    assert record.decision_date == dt.date(2024, 3, 27)
+    assert [d.kind.value for d in record.dates] == ["decision"]  # the rule and paragraph numbers are no dates
+
+
+@pytest.mark.parametrize("header", ["Decision made on 3 May 2024", "DECISION TAKEN ON 3RD MAY 2024",
+                                    "Harbury Borough Council - decision made on 03.05.24"])
+def test_a_date_printed_only_in_the_page_header(extractor, header):
+    pages = [f"{header}\nRECORD OF DECISION\nSubject: Allotment rents\nDecision:\nTo raise allotment rents by 4%.",
+             f"{header}\nReasons:\nTo meet the cost of water.", f"{header}\nAlternative options:\nNone."]
+    record = extractor.extract_text("\f".join(pages))  # each page repeats the header, as a Word header does
+    assert record.decision_date == dt.date(2024, 5, 3)
+
+
+ISSUE_DECISIONS = """Issue - decisions
+
+Lease of the former library, Church Street
+
+{date} - Lease of the former library, Church Street
+
+That the Head of Property:
+
+i) approved a lease of the former library to the Church Street Trust for 25 years;
+
+ii) noted the consultation responses.
+"""
+
+
+@pytest.mark.parametrize("date", ["06/02/2024", "6/2/2024", "06/02/2024  "])
+def test_a_moderngov_issue_page_dates_its_decision_on_the_title_line(extractor, date):
+    record = extractor.extract_text(ISSUE_DECISIONS.format(date=date))
+    assert record.decision_date == dt.date(2024, 2, 6)
+
+
+def test_a_list_of_decisions_is_dated_by_its_first_entry(extractor):
+    second = "\n03/02/2024 - Parking charges at Mill Street\n\nThe Head of Transport approved the charges.\n"
+    record = extractor.extract_text(ISSUE_DECISIONS.format(date="06/02/2024") + second)
+    assert record.decision_date == dt.date(2024, 2, 6)
+
+
+@pytest.mark.parametrize("gap", ["\n", "\n\n", "\n \n"])
+def test_a_decision_heading_with_only_a_date_under_it(extractor, gap):
+    record = extractor.extract_text(
+        f"HARBURY BOROUGH COUNCIL\nRECORD OF DECISION OF THE CABINET\nDecision Made:{gap}14 March 2024{gap}"
+        "Review of allotment rents\n\nIssue for Decision\n\nTo set allotment rents.\n\nDecision Made\n\n"
+        "That allotment rents rise by 4%.\n"
+    )
+    assert record.decision_date == dt.date(2024, 3, 14)
+
+
+@pytest.mark.parametrize(
+    "sentence, kind",
+    [
+        ("This decision was published on 4 June 2024.", "published"),
+        ("It will come into force on 12 June 2024 if not called in.", "effective"),
+        ("The decision takes effect from 12 June 2024.", "effective"),
+        ("The decision can be implemented from 12 June 2024.", "effective"),
+        ("The call-in period expires at 5pm on 11 June 2024.", "call_in_expiry"),
+        ("The deadline for call-in is 11 June 2024.", "call_in_expiry"),
+        ("The proposal was considered by the Scrutiny Panel on 20 May 2024.", "meeting"),
+        ("The report was signed on 3 June 2024.", "signed"),
+    ],
+)
+def test_a_dates_role_stated_in_a_sentence(extractor, sentence, kind):
+    record = extractor.extract_text(
+        f"Record of Decision\nSubject: Allotment rents\nDate of decision: 3 June 2024\nDecision: To raise rents by 4%. {sentence}\n"
+    )
+    assert [d.kind.value for d in record.dates if d.kind.value != "decision"] == [kind]
+
+
+def test_a_forward_plan_pages_dates_are_neither_taken_nor_published(extractor):
+    record = extractor.extract_text(
+        "Issue details\n\nAllotment rents review\n\nDecision type: Key\n\n"
+        "Notice of proposed decision first published: 19/05/2024\n\nDecision due: 12 Jun 2024 by Cabinet\n"
+    )
+    assert record.decision_date is None
+    assert {(d.kind.value, d.value) for d in record.dates} == {("other", dt.date(2024, 5, 19)), ("other", dt.date(2024, 6, 12))}
+
+
+@pytest.mark.parametrize("label", ["Date signed", "Signature date", "Date of signing"])
+def test_a_signature_date_labelled_anywhere(extractor, label):
+    record = extractor.extract_text(f"Record of Decision\nSubject: Allotment rents\n{label}: Tue 4 Jun 2024\nDecision: To raise rents.\n")
+    assert [(d.kind.value, d.value) for d in record.dates] == [("signed", dt.date(2024, 6, 4))]
+    assert record.decision_date == dt.date(2024, 6, 4)  # no decision date stated: the signature's
+
+
+def test_a_word_signature_block_spaced_with_blank_lines(extractor):
+    record = extractor.extract_text(
+        "Record of Decision\nSubject: Allotment rents\nDecision:\nTo raise rents by 4%.\n\n"
+        "....................................\n\nsigned\n\n4/6/2024\n\n....................................\n\ndate\n"
+    )
+    assert [(d.kind.value, d.value) for d in record.dates] == [("signed", dt.date(2024, 6, 4))]

@@ -7,10 +7,12 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from models import DateEntry, DateKind, Method
 
 from ..layout import Span
+from ..profile import words_pattern
 from . import Context, Found
 
 _MONTHS = {
@@ -40,9 +42,38 @@ DATE_PATTERNS = [
     re.compile(r"(?=\d)(?<![\d.])(?P<day>[0-3]?\d)\.(?P<mon>[01]?\d)\.(?P<year>\d{4})(?![\d.])"),
     # 14th September 2023, 23rd February, 2009, 3rd March , 2009, 14 Sept. 2023
     re.compile(rf"(?=\d)\b{_DAY}(?:\s+of)?\s+{_MONTH}\s*,?\s*{_YEAR}\b", re.IGNORECASE),
-    # September 14, 2023 / September 14th 2023
+    # September 14, 2023 / September 14th 2023 / Thursday, March 16, 2017
     re.compile(rf"(?=[JFMASOND])\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.IGNORECASE),
+    # 16-Mar-2017, 16-Mar-17 (spreadsheets and exports): the month's name makes a two-digit year safe
+    re.compile(rf"(?=\d)\b{_DAY}-{_MONTH}-(?P<year>(?:19|20)?\d\d)\b", re.IGNORECASE),
 ]
+# 27.03.24: a dotted date with a two-digit year reads like a section number ("rule 3.5.20"), so
+# `find_dates` takes one only where its context says it is a date (see `_dotted_short_is_date`).
+_DOTTED_SHORT = re.compile(r"(?=\d)(?<![\w.])(?P<day>[0-3]?\d)\.(?P<mon>[01]?\d)\.(?P<year>\d\d)(?!\w|\.\d)")
+# what may follow a date that opens a line ("27.03.24 - Title", "27.03.24"): anything else makes it
+# a numbered paragraph ("10.12.14 The Council will ...")
+_AFTER_LINE_START_DATE = re.compile(r"[^\S\n]*(?:$|[-–:|(,]|\d)", re.MULTILINE)
+
+
+@lru_cache(maxsize=8)
+def numbering_pattern(words: tuple[str, ...]) -> re.Pattern:
+    """A word that numbers things ("rule", "paragraph", "section") just before a position."""
+    return re.compile(rf"\b(?:{words_pattern(words)})\.?[^\S\n]*\Z", re.IGNORECASE)
+
+
+def _dotted_short_is_date(text: str, match: re.Match, numbering: re.Pattern | None, whole_value: bool) -> bool:
+    """Whether '27.03.24' at `match` is a date: the value of a date label that opens with it, or a
+    date printed with two-digit day and month, not after a word that numbers things ('rule',
+    'paragraph') and not opening a line of text as a paragraph number does."""
+    start = match.start()
+    if whole_value and not text[:start].strip():
+        return True
+    if len(match["day"]) != 2 or len(match["mon"]) != 2:
+        return False
+    if numbering is not None and numbering.search(text, max(0, start - 30), start):
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    return bool(text[line_start:start].strip()) or bool(_AFTER_LINE_START_DATE.match(text, match.end()))
 
 
 _DIGIT = re.compile(r"\d")
@@ -76,17 +107,24 @@ def reference_year(text: str) -> int | None:
     return max(set(years), key=years.count) if years else None
 
 
-def find_dates(text: str, reference_year: int | None = None) -> list[tuple[dt.date, int, int]]:
-    """Every date in `text`, as (date, start, end), in order of appearance."""
+def find_dates(text: str, reference_year: int | None = None, *, numbering: re.Pattern | None = None,
+               whole_value: bool = False) -> list[tuple[dt.date, int, int]]:
+    """Every date in `text`, as (date, start, end), in order of appearance.
+
+    A dotted date with a two-digit year ('27.03.24') counts only in a date's context: `whole_value`
+    says `text` is a date label's value; `numbering` (see `numbering_pattern`) finds the words after
+    which it is a section number instead."""
     if not _DIGIT.search(text):
         return []
+    dotted = (m for m in _DOTTED_SHORT.finditer(text) if _dotted_short_is_date(text, m, numbering, whole_value))
+    candidates = [*(pattern.finditer(text) for pattern in DATE_PATTERNS), dotted]
     found = []
     # Spans already taken by an earlier pattern, sorted and disjoint, so their ends are sorted too:
     # the only one that can overlap a new match is the last one starting before the match ends.
     starts: list[int] = []
     ends: list[int] = []
-    for pattern in DATE_PATTERNS:
-        for match in pattern.finditer(text):
+    for matches in candidates:
+        for match in matches:
             start, end = match.span()
             before = bisect.bisect_left(starts, end)
             if before and ends[before - 1] > start:
@@ -113,8 +151,6 @@ class DatedValue:
     found: Found
 
 
-
-
 def extract(ctx: Context, found: Mapping[str, Found | None]) -> Found:
     """Every date with a role, each once (kind and value), its evidence keyed as `dates[i]`."""
     entries: list[DateEntry] = []
@@ -130,22 +166,13 @@ def extract(ctx: Context, found: Mapping[str, Found | None]) -> Found:
     return Found(entries, None, Method.label, parts=parts)
 
 
+def _numbering(ctx: Context) -> re.Pattern:
+    return numbering_pattern(tuple(ctx.profile.vocabulary["numbering_words"]))
+
+
 def _dated(ctx: Context) -> list[DatedValue]:
-    dated: list[DatedValue] = []
-    year = ctx.reference_year()
-    for group in ctx.profile.date_groups():
-        for hit in ctx.layout.all(group.name):
-            span = ctx.layout.line_value(hit)
-            if span is None:
-                continue
-            dates = find_dates(span.text, year)
-            if not dates:
-                ctx.warnings.append(f"'{hit.label}' has no date odr can read: {span.text[:60]!r}")
-                continue
-            value, start, end = dates[0]
-            kind = hit.spec.date_kind or DateKind.other
-            where = Span(span.text[start:end], span.start, span.end, span.page)
-            dated.append(DatedValue(kind, value, " ".join(hit.label.split()), Found(value, where, Method.label)))
+    dated = _labelled_dates(ctx)
+    dated.extend(_decision_heading_date(ctx))
     by_line = _dates_by_line(ctx)
     if not any(d.kind == DateKind.signed for d in dated):
         dated.extend(_signature_block_dates(ctx, by_line))
@@ -153,11 +180,52 @@ def _dated(ctx: Context) -> list[DatedValue]:
     return dated
 
 
+def _labelled_dates(ctx: Context) -> list[DatedValue]:
+    """The dates of the profile's date labels, each with its label's role."""
+    dated = []
+    for group in ctx.profile.date_groups():
+        for hit in ctx.layout.all(group.name):
+            span = ctx.layout.line_value(hit)
+            if span is None:
+                continue
+            dates = find_dates(span.text, ctx.reference_year(), numbering=_numbering(ctx), whole_value=True)
+            if not dates:
+                if not hit.by_meaning:  # a label read by its meaning may have been misread: no alarm
+                    ctx.warnings.append(f"'{hit.label}' has no date odr can read: {span.text[:60]!r}")
+                continue
+            value, start, end = dates[0]
+            kind = hit.spec.date_kind or DateKind.other
+            where = Span(span.text[start:end], span.start, span.end, span.page, span.weight)
+            dated.append(DatedValue(kind, value, " ".join(hit.label.split()), Found(value, where, Method.label)))
+    return dated
+
+
+def _decision_heading_date(ctx: Context) -> list[DatedValue]:
+    """The date a decision heading carries: ModernGov's '14/11/2018 - Title' line over the decision
+    taken that day, or a 'Decision made:' whose value is a date alone. The first such heading only:
+    on a list page the later entries are other records."""
+    year = ctx.reference_year()
+    for hit in ctx.layout.all("decision"):
+        line = ctx.document.lines[hit.line_index]
+        opening = find_dates(line.text, year, numbering=_numbering(ctx))[:1]
+        if opening and not line.text[: opening[0][1]].strip():
+            value, start, end = opening[0]
+            where = ctx.span_of(line.start + start, line.start + end)
+        else:
+            span = ctx.layout.line_value(hit)
+            alone = find_dates(span.text, year, whole_value=True)[:1] if span else []
+            if not (span and alone and alone[0][1] == 0 and alone[0][2] == len(span.text)):
+                continue
+            value, where = alone[0][0], span
+        return [DatedValue(DateKind.decision, value, " ".join(hit.label.split()), Found(value, where, Method.label))]
+    return []
+
+
 def _dates_by_line(ctx: Context) -> dict[int, list[tuple[dt.date, int, int]]]:
     """Every date of the document, found in one pass, grouped by the line it starts on."""
     starts = [line.start for line in ctx.document.lines]
     grouped: dict[int, list] = {}
-    for value, start, end in find_dates(ctx.document.text, ctx.reference_year()):
+    for value, start, end in find_dates(ctx.document.text, ctx.reference_year(), numbering=_numbering(ctx)):
         grouped.setdefault(bisect.bisect_right(starts, start) - 1, []).append((value, start, end))
     return grouped
 
@@ -170,12 +238,19 @@ def _signature_block_dates(ctx: Context, by_line: dict) -> list[DatedValue]:
         value, start, end = dates[0]
         if len(dates) != 1 or len(line.text.strip()) > end - start + 2:
             continue
-        window = ctx.profile.settings.signature_date_window
-        nearby = [other for other in lines[max(0, index - window) : index + window + 1] if other is not line]
+        nearby = _text_lines_around(lines, index, ctx.profile.settings.signature_date_window)
         if any(ctx.profile.signature_rule.match(other.text) for other in nearby):
             span = ctx.span_of(start, end)
             out.append(DatedValue(DateKind.signed, value, _rule_word(nearby, ctx), Found(value, span, Method.pattern)))
     return out[-1:]
+
+
+def _text_lines_around(lines: list, index: int, count: int) -> list:
+    """Up to `count` non-blank lines either side of line `index` (Word puts blank lines between
+    the rule, the date and the word under it)."""
+    before = [line for line in reversed(lines[max(0, index - 4 * count) : index]) if line.text.strip()][:count]
+    after = [line for line in lines[index + 1 : index + 1 + 4 * count] if line.text.strip()][:count]
+    return [*reversed(before), *after]
 
 
 def _rule_word(nearby: list, ctx: Context) -> str:
@@ -187,7 +262,8 @@ def _rule_word(nearby: list, ctx: Context) -> str:
 
 def _prose_dates(ctx: Context, by_line: dict, known: set) -> list[DatedValue]:
     """Dates whose role the sentence around them states ("This decision was published on ...")."""
-    labelled_lines = ctx.layout.hit_line_indexes()
+    # a line with a short labelled value says what its date is; a section's prose is read for it
+    labelled_lines = {hit.line_index for hit in ctx.layout.hits if hit.spec.kind == "line"}
     text = ctx.document.text
     out = []
     for line_index, dates in sorted(by_line.items()):
