@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(not (CORPUS / "gold.jsonl").exists(), reason="..
 # Floors measured on the 38-record corpus: they only ever go up (issue 9 raises them towards a
 # micro F1 of 0.95 with no field below 0.85). The 0.95 / 0.85 of issue 3 were measured on 19 records
 # the rules had been tuned to.
-MICRO_F1 = 0.90
+MICRO_F1 = 0.92
 FIELD_F1 = {
     "reference": 0.92, "subject": 0.93, "council": 0.80, "decision_maker_name": 0.88, "decision_maker_title": 0.85,
     "executive_member": 0.88, "portfolio": 0.78, "key_decision": 1.0, "decision_type": 1.0,
