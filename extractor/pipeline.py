@@ -43,7 +43,7 @@ class Extractor:
         of .toml files); `model` is 'auto', 'blank' or a spaCy package name."""
         profile_set = ProfileSet.load(tuple(map(str, profiles)))
         options = dataclasses.replace(options or ReadOptions(), labels=profile_set.hints)
-        return cls(profile_set, NLP(model, profile_set.base), options)
+        return cls(profile_set, NLP(model), options)
 
     @property
     def profile(self) -> Profile:

@@ -110,7 +110,14 @@ class ProseSpec(_Strict):
     exempt_false: Edit | None = None
     exempt_basis: Edit | None = None
     non_executive: Edit | None = None
-    executive_member_report: Edit | None = None
+    decision_maker: Edit | None = None
+    decided_before: Edit | None = None
+    consulted_before: Edit | None = None
+    consulted_after: Edit | None = None
+    reporting_before: Edit | None = None
+    not_deciding_before: Edit | None = None
+    not_deciding_verb_before: Edit | None = None
+    delegating: Edit | None = None
     date_phrases: dict[DateKind, Edit] | None = None
 
 
@@ -121,7 +128,13 @@ class VocabularySpec(_Strict):
     role_words: Edit | None = None
     member_roles: Edit | None = None
     role_heads: Edit | None = None
-    portfolio_patterns: Edit | None = None
+    body_heads: Edit | None = None
+    area_connectors: Edit | None = None
+    title_prefixes: Edit | None = None
+    conjunctions: Edit | None = None
+    portfolio_words: Edit | None = None
+    decision_series: Edit | None = None
+    expired_marks: Edit | None = None
     none_phrases: Edit | None = None
     proposal_phrases: Edit | None = None
     option_words: Edit | None = None
@@ -531,7 +544,8 @@ class Profile:
         self.honorific = re.compile(r"^(?:(?:" + words_pattern(words["honorifics"]) + r")\.?\s+)+", re.IGNORECASE)
         self.role_words = frozenset(w.lower() for w in words["role_words"])
         self.member_role = re.compile(r"\b(?:" + words_pattern(words["member_roles"]) + r")\b", re.IGNORECASE)
-        self.portfolio_patterns = _compile(words["portfolio_patterns"], "vocabulary.portfolio_patterns")
+        self.decision_series = _compile(words["decision_series"], "vocabulary.decision_series")
+        self.expired_marks = _compile(words["expired_marks"], "vocabulary.expired_marks")
         self.none_phrases = _compile(words["none_phrases"], "vocabulary.none_phrases")
         self.proposal_phrases = _compile(words["proposal_phrases"], "vocabulary.proposal_phrases")
         self.option_words = re.compile(r"\b(?:" + words_pattern(words["option_words"]) + r")\b", re.IGNORECASE)

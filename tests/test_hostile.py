@@ -511,7 +511,7 @@ def test_a_hundred_thousand_blank_lines_are_read_in_linear_time(extractor, blank
         record = extractor.extract_text(text)
     assert record.decision_maker.name == "Jane Smith" and record.decision_maker.title == "Head of Highways"
     assert record.exempt_information.exempt is False
-    assert record.evidence["decision_maker"].method == "nlp"
+    assert record.evidence["decision_maker"].method == "pattern"
 
 
 def test_time_limit_is_not_swallowed_by_broad_handlers():

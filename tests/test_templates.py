@@ -283,7 +283,8 @@ def test_name_label_then_job_title_label(extractor):
     assert record.decision.startswith("To appoint Hydrolink Ltd")
     assert len(record.rejected_options) == 2
     assert record.consultation.startswith("Cabinet Member for Environment")
-    assert record.executive_member is None  # a member consulted in prose is not the executive member
+    member = record.executive_member  # the member the record says was consulted
+    assert (member.name, member.title, member.portfolio) == ("R. Patel", "Cabinet Member for Environment", "Environment")
 
 
 def test_title_then_name_with_honorific(extractor):
@@ -761,3 +762,184 @@ def test_a_word_signature_block_spaced_with_blank_lines(extractor):
         "....................................\n\nsigned\n\n4/6/2024\n\n....................................\n\ndate\n"
     )
     assert [(d.kind.value, d.value) for d in record.dates] == [("signed", dt.date(2024, 6, 4))]
+
+
+# --------------------------------------------------------------------------------------------------
+# People (issue 9): one person-and-role grammar for the decision maker, the executive member and the
+# contact officer. Each family below is written here in several wordings (fictional councils and
+# people): labelled, run into the text, in tables, in prose, upper case, wrapped.
+
+FIRST_PERSON = """Fernmoor District Council
+Record of Officer Decision
+Subject: Temporary closure of Quarry Lane
+{sentence}
+Reasons: The wall beside the lane is unsafe.
+Signed: {signature}
+Date: 3 June 2024
+"""
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I, Sarah Okonkwo, Head of Highways, having consulted Councillor Raj Patel, Cabinet Member for Transport, "
+        "approve the temporary closure of Quarry Lane.",
+        "I, Sarah Okonkwo, Head of Highways, in consultation with Cllr Raj Patel, Cabinet Member for Transport,\n"
+        "have decided to close Quarry Lane for six weeks.",
+        "Decision: I, Sarah Okonkwo, Head of Highways, after consulting Councillor Raj Patel (Cabinet Member for\n"
+        "Transport), approve the closure.",
+        "I, SARAH OKONKWO, HEAD OF HIGHWAYS, having consulted Councillor Raj Patel, Cabinet Member for Transport, "
+        "approve the closure.",
+    ],
+)
+@pytest.mark.parametrize("signature", ["S Okonkwo", "Sarah Okonkwo", "S. Okonkwo"])
+def test_first_person_writer_and_member_consulted(extractor, sentence, signature):
+    record = extractor.extract_text(FIRST_PERSON.format(sentence=sentence, signature=signature))
+    assert record.decision_maker.name.casefold() == "sarah okonkwo"
+    assert record.decision_maker.title == "Head of Highways"
+    member = record.executive_member
+    assert (member.name, member.title, member.portfolio) == ("Raj Patel", "Cabinet Member for Transport", "Transport")
+
+
+@pytest.mark.parametrize(
+    "text, name, title",
+    [
+        ("Decision\nAt its meeting on 4 March the Leader of the Council, Cllr Jane Doe, approved the revised plan.\n",
+         "Jane Doe", "Leader of the Council"),
+        ("Decision\nFollowing the consultation, Tomasz Nowak, Director of Resources, agreed the write-off of £4,100.\n",
+         "Tomasz Nowak", "Director of Resources"),
+        ("Decision\nThe write-off was approved by the Deputy Chief Executive.\n", None, "Deputy Chief Executive"),
+        ("Decision:\nThat the Portfolio Holder:\na) approves the grants in Appendix B;\nb) notes the report.\n",
+         None, "Portfolio Holder"),
+        ("Decision\nThe Chief Officer (Highways and Transportation):\ni) noted the report;\nii) approved the tender.\n",
+         None, "Chief Officer (Highways and Transportation)"),
+        ("RESOLVED: That the Executive Member for Children and Families approves the new admissions policy.\n",
+         None, "Executive Member for Children and Families"),
+        ("Record of Decision\nThat the Strategic Director of Place (Strategic Director of Growth as of 1 May\n2024):\n"
+         "i) Approves the lease.\n", None, "Strategic Director of Place"),
+    ],
+)
+def test_the_decider_named_in_prose(extractor, text, name, title):
+    record = extractor.extract_text(text)
+    assert (record.decision_maker.name, record.decision_maker.title) == (name, title)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Decision\n1. That the approach be agreed.\n2. That the Cabinet Member for Leisure be appointed to lead the agreed approach.\n",
+        "Decision\nTo note that the Council approved its budget in February.\n",
+        "Decision\nTo delegate authority to the Head of Parks, in consultation with the Portfolio Holder for Leisure, to agree the fees.\n",
+    ],
+)
+def test_no_decider_in_prose_that_names_none(extractor, text):
+    assert extractor.extract_text(text).decision_maker is None
+
+
+@pytest.mark.parametrize(
+    "line, name, title, portfolio",
+    [
+        ("Cabinet Member for Finance :Councillor A. B. Smith", "A. B. Smith", "Cabinet Member for Finance", "Finance"),
+        ("CABINET MEMBER FOR HOUSING: Cllr Tom Ashworth", "Tom Ashworth", "Cabinet Member for Housing", "Housing"),
+        ("Portfolio Holder for Leisure and Culture - Councillor Mary Quinn", "Mary Quinn", "Portfolio Holder for Leisure and Culture",
+         "Leisure and Culture"),
+        ("Portfolio Holder - Leader", None, "Portfolio Holder - Leader", "Leader"),
+        ("Lead member: Cabinet Member - Corporate Services & Performance (Deputy Leader)", None,
+         "Cabinet Member - Corporate Services & Performance (Deputy Leader)", "Corporate Services & Performance"),
+    ],
+)
+def test_a_member_role_used_as_a_label(extractor, line, name, title, portfolio):
+    record = extractor.extract_text(f"Record of Decision\nSubject: Market fees\n{line}\nDecision: To set the fees.\n")
+    member = record.executive_member
+    assert (member.name, member.title, member.portfolio) == (name, title, portfolio)
+
+
+@pytest.mark.parametrize(
+    "maker, title, portfolio",
+    [
+        ("Portfolio Holder for Transport (to 01/11/2021)", "Portfolio Holder for Transport", "Transport"),
+        ("Decision Session - Executive Member for Economy - Expired, Executive Member for Economy and Place",
+         "Executive Member for Economy and Place", "Economy and Place"),
+        ("Cabinet Member with Special Responsibility for Rural Affairs Portfolio",
+         "Cabinet Member with Special Responsibility for Rural Affairs Portfolio", "Rural Affairs"),
+        ("Regeneration and Assets Portfolio Holder (meeting)", "Regeneration and Assets Portfolio Holder", "Regeneration and Assets"),
+        ("Executive Councillor for Housing", "Executive Councillor for Housing", "Housing"),
+        ("City Mayor", "City Mayor", None),
+    ],
+)
+def test_member_roles_as_content_systems_print_them(extractor, maker, title, portfolio):
+    record = extractor.extract_text(f"Decision details\n\nMarket fees\n\nDecision Maker: {maker}\n\nDecision:\n\nTo set the fees.\n")
+    assert record.decision_maker.title == title
+    assert record.executive_member.portfolio == portfolio
+
+
+@pytest.mark.parametrize(
+    "text, portfolio",
+    [
+        ("Decision Maker: Head of Regeneration\nThe Head of Regeneration, in consultation with the Cabinet Member with "
+         "Special Responsibility for Town Centres, agreed the lease.\n", "Town Centres"),
+        ("Decision Maker: Cabinet\nDescription\nReport of the Cabinet Member with responsibility for the Environment\n", "Environment"),
+        ("Decision Maker: Director of Housing\nConsultation:\nCllr Ann Lee, Lead Member for Housing, was consulted and supports it.\n",
+         "Housing"),
+    ],
+)
+def test_the_member_consulted_or_reporting(extractor, text, portfolio):
+    assert extractor.extract_text(text).executive_member.portfolio == portfolio
+
+
+def test_a_member_consulted_on_a_later_delegation_is_not_this_decisions(extractor):
+    record = extractor.extract_text(
+        "Decision Maker: Cabinet\nDecision:\nTo approve the plan and to delegate authority to the Head of Planning, "
+        "in consultation with the Cabinet Member for Planning, to make minor changes.\n"
+    )
+    assert record.executive_member is None
+
+
+@pytest.mark.parametrize(
+    "text, title",
+    [
+        ("Issue details\n\nFleet replacement\n\nDecision due: 15 Jun 2023 by Cabinet\n\nLead director: Director of Place\n", "Cabinet"),
+        ("WESTBROOK BOROUGH COUNCIL\nRECORD OF DECISION OF THE Cabinet\nDecision Made:\n12 September 2023\n", "Cabinet"),
+        ("Decision Maker: Urgent Business, Individual Cabinet Member and Officer Delegated Decisions\n"
+         "The Chief Executive, in consultation with the Leader, was asked and agreed to make the decision.\n", "Chief Executive"),
+    ],
+)
+def test_the_body_or_officer_that_decided(extractor, text, title):
+    record = extractor.extract_text(text)
+    assert (record.decision_maker.name, record.decision_maker.title) == (None, title)
+
+
+def test_a_role_named_apart_from_its_holder(extractor):
+    record = extractor.extract_text(
+        "ASHFORD VALE COUNCIL – RECORD OF DECISION\nDECISION TO BE TAKEN BY:\n\nDECISION NUMBER:\n\n"
+        "Mr Daniel Price, Cabinet Member for Adult Social\n\nCare and Health\n\n24/00187\n\n"
+        "Decision:\nAs Cabinet Member for Adult Social Care and Health I agree to:\nAPPROVE the new charging policy.\n"
+    )
+    assert (record.decision_maker.name, record.decision_maker.title) == ("Daniel Price", "Cabinet Member for Adult Social Care and Health")
+    assert (record.executive_member.name, record.executive_member.portfolio) == ("Daniel Price", "Adult Social Care and Health")
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "Signed: ..............................\nName: Aled Pritchard\nJob title: Head of Leisure Services\nDate: 2 May 2024",
+        "Signature:\nPrint name: Aled Pritchard\nDesignation: Head of Leisure Services",
+        "Signed | ____________\nName | Aled Pritchard\nPosition | Head of Leisure Services",
+    ],
+)
+def test_the_signatory_named_under_the_signature(extractor, block):
+    record = extractor.extract_text(f"Officer Decision Notice\nSubject: Pool charges\nDecision: To raise pool charges by 3%.\n{block}\n")
+    assert (record.decision_maker.name, record.decision_maker.title) == ("Aled Pritchard", "Head of Leisure Services")
+
+
+@pytest.mark.parametrize(
+    "contact, name, title",
+    [
+        ("Mark Ellis, Fleet Manager. Tel: 01632 960123", "Mark Ellis", "Fleet Manager"),
+        ("Fleet Manager (Mark Ellis) mark.ellis@example.gov.uk", "Mark Ellis", "Fleet Manager"),
+        ("Head of Waste and Recycling - Ms Ruth Coyle", "Ruth Coyle", "Head of Waste and Recycling"),
+    ],
+)
+def test_the_contact_officer_by_the_same_grammar(extractor, contact, name, title):
+    record = extractor.extract_text(f"Decision details\n\nBin rounds\n\nContact: {contact}\n\nDecision:\n\nTo change the rounds.\n")
+    assert (record.officer_contact.name, record.officer_contact.title) == (name, title)

@@ -62,9 +62,11 @@ class Context:
         return self.memo("reference_year", lambda ctx: reference_year(ctx.document.text))
 
     def first_person(self):
-        """The writer of a first-person decision sentence, as (Person, Span), or None. Asked for by
-        the decision maker and the decision text alike; spaCy runs on the sentence once."""
-        return self.memo("first_person", lambda ctx: ctx.nlp.first_person(ctx.document, ctx.profile) if ctx.nlp else None)
+        """The first-person decision sentence (people.Spoken: its writer, the members consulted,
+        its span), or None. Asked for by the people fields and the decision text alike: read once."""
+        from .people import first_person
+
+        return self.memo("first_person", first_person)
 
     def label_values(self, field_name: str) -> list[tuple[str, Span]]:
         """(label as printed, value span) for every labelled occurrence of a field that has a value."""
