@@ -159,6 +159,7 @@ class VocabularySpec(_Strict):
     question_words: Edit | None = None
     running_text_words: Edit | None = None
     head_breaks: Edit | None = None
+    council_generic_words: Edit | None = None
     money_qualifiers: Edit | None = None
     rate_words: Edit | None = None
     decision_types: dict[DecisionType, Edit] | None = None
@@ -178,6 +179,7 @@ class Settings(_Strict):
     record_heading_lines: int = Field(10, ge=0, description="non-blank lines at the top searched for a decision-record heading")
     reference_max_chars: int = Field(39, ge=1, description="longest reference kept")
     reference_max_words: int = Field(4, ge=1, description="most words in a reference")
+    stacked_value_lines: int = Field(6, ge=0, description="lines after a reference label standing alone searched for its value")
     date_context_before: int = Field(120, ge=0, description="characters before a date read for the phrase naming its role")
     date_context_after: int = Field(80, ge=0, description="characters after a date read for the phrase naming its role")
     signature_date_window: int = Field(3, ge=0, description="lines around a lone date searched for signature rules")

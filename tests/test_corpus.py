@@ -19,7 +19,7 @@ pytestmark = pytest.mark.skipif(not (CORPUS / "gold.jsonl").exists(), reason="..
 # the rules had been tuned to.
 MICRO_F1 = 0.92
 FIELD_F1 = {
-    "reference": 0.92, "subject": 0.93, "council": 0.80, "decision_maker_name": 1.0, "decision_maker_title": 0.98,
+    "reference": 1.0, "subject": 1.0, "council": 1.0, "decision_maker_name": 1.0, "decision_maker_title": 0.98,
     "executive_member": 1.0, "portfolio": 1.0, "key_decision": 1.0, "decision_type": 1.0,
     "exempt_information": 1.0, "other_dates": 0.96, "decision_date": 1.0, "decision": 0.94, "reasons": 0.90,
     "rejected_options": 0.92,

@@ -943,3 +943,170 @@ def test_the_signatory_named_under_the_signature(extractor, block):
 def test_the_contact_officer_by_the_same_grammar(extractor, contact, name, title):
     record = extractor.extract_text(f"Decision details\n\nBin rounds\n\nContact: {contact}\n\nDecision:\n\nTo change the rounds.\n")
     assert (record.officer_contact.name, record.officer_contact.title) == (name, title)
+# Issue 9, structure: the subject, the reference and the council read from the document's structure
+# as well as its labels. Every text below is written for these tests (fictional councils and people).
+
+LABELS = "Decision maker: Head of Highways\nDecision: To approve the scheme.\n"
+
+
+@pytest.mark.parametrize(
+    "title_line, reference, subject",
+    [
+        ("DD1234 Review of road orders", "DD1234", "Review of road orders"),
+        ("ODR/2024/031 – Replacement of street lighting columns", "ODR/2024/031", "Replacement of street lighting columns"),
+        ("HX-22-101: Grant to Stowbridge Youth Club", "HX-22-101", "Grant to Stowbridge Youth Club"),
+        ("KD/2024/07 CLOSURE OF MILL LANE DEPOT", "KD/2024/07", "CLOSURE OF MILL LANE DEPOT"),
+        ("24/00517 - Family hub contracts", "24/00517", "Family hub contracts"),
+        # a road, a planning term, a financial year or an item number opening a title is no reference
+        ("A38 road safety scheme", None, "A38 road safety scheme"),
+        ("S106 contributions for Orchard Park", None, "S106 contributions for Orchard Park"),
+        ("2024/25 Parking charges", None, "2024/25 Parking charges"),
+    ],
+)
+def test_a_title_line_over_the_labels_may_open_with_its_reference(extractor, title_line, reference, subject):
+    for text in (f"{title_line}\n{LABELS}", f"WYVERN DISTRICT COUNCIL\n\n{title_line}\n\n{LABELS}",
+                 f"Subject: {title_line}\n{LABELS}"):
+        record = extractor.extract_text(text)
+        assert (record.reference, record.subject) == (reference, subject), text
+
+
+@pytest.mark.parametrize(
+    "heading_line, reference",
+    [
+        ("Decision Notice ED/24/17", "ED/24/17"),
+        ("EXECUTIVE DECISION NOTICE No. 45", "45"),
+        ("Record of Decision - Ref: RD/2023/118", "RD/2023/118"),
+        ("Officer Decision Record", None),
+    ],
+)
+def test_a_record_heading_may_carry_the_number_and_the_title(extractor, heading_line, reference):
+    on_the_line = extractor.extract_text(f"{heading_line}: Leisure centre opening hours\n{LABELS}")
+    below = extractor.extract_text(f"Wyvern District Council\n{heading_line}\n\nLeisure centre opening hours\n\n{LABELS}")
+    for record in (on_the_line, below):
+        assert (record.reference, record.subject) == (reference, "Leisure centre opening hours")
+
+
+@pytest.mark.parametrize("heading", ["Statement of Decision", "Decision details", "Record of Decision", "ISSUE - DECISIONS",
+                                     "RECORD OF DECISION OF THE CABINET", "Record of Executive Decision by the Leader"])
+def test_the_title_follows_a_generic_heading(extractor, heading):
+    record = extractor.extract_text(f"{heading}\n\nHighways Maintenance Contract Extension\n\nDecision taker: Director of Place\n"
+                                    "Decision:\nTo extend the contract by a year.\n")
+    assert record.subject == "Highways Maintenance Contract Extension"
+
+
+def test_a_labelled_date_between_the_heading_and_the_title_is_passed_over(extractor):
+    record = extractor.extract_text("BRACKEN VALE DISTRICT COUNCIL\n\nRECORD OF DECISION OF THE Cabinet\n\nDate of decision:\n\n"
+                                    "4 June 2024\n\nThe Future of the Market Hall\n\nIssue for Decision\n\nTo consider options.\n\n"
+                                    "Decision Made\n\n1. That the market hall be refurbished.\n")
+    assert record.subject == "The Future of the Market Hall"
+
+
+def test_an_issue_page_gives_the_title_over_its_dated_entry(extractor):
+    record = extractor.extract_text(
+        "Issue - decisions\n\nIssue - decisions\n\nNew Play Equipment at Orchard Park\n\n"
+        "12/03/2024 - New play equipment\n\nThat the Cabinet Member approves the bid of £40,000.\n"
+    )
+    assert record.subject == "New Play Equipment at Orchard Park"
+
+
+@pytest.mark.parametrize("gap", ["    ", " "])
+def test_a_decision_list_page_gives_its_first_entry(extractor, gap):
+    flat = extractor.extract_text(
+        "Decisions published\n\n02/07/2024 - Award of the Town Hall Cleaning Contract ref: 512"
+        f"{gap}Recommendations Approved\n\nApprove the award of the contract to Brightway Ltd.\n\n"
+        "Decision Maker: Director of Resources\n\n03/07/2024 - Grant to Stowbridge Youth Club ref: 513\n"
+    )
+    wrapped = extractor.extract_text(
+        "Decisions published\n\n02/07/2024 - Award of the Town Hall Cleaning Contract for the Civic\n\n"
+        f"Offices ref: 512{gap}Recommendations Approved\n\nApprove the award.\n\nDecision Maker: Director of Resources\n"
+    )
+    assert (flat.subject, flat.reference) == ("Award of the Town Hall Cleaning Contract", "512")
+    assert (wrapped.subject, wrapped.reference) == ("Award of the Town Hall Cleaning Contract for the Civic Offices", "512")
+
+
+def test_a_dated_value_of_a_label_is_not_a_list_entry(extractor):
+    record = extractor.extract_text("Decision Maker: Cabinet\nDecided at meeting:\n24/03/2024 - Cabinet\nDecision: To approve.\n")
+    assert record.subject is None
+
+
+def test_a_cmis_decision_page(extractor):
+    record = extractor.extract_text(
+        "Decision Details\n\nDetails\n\nStatus:\nImplemented\nBusiness Item\nAir Quality Action Plan\nRef.\nWV/0123\n"
+        "Is a Key Decision:\nNo\nDecision Maker:\nCabinet\nMatter for Decision (to consider...)\n"
+        "Seeking approval of the action plan\nDecision Made\nThat the action plan be approved.\n"
+    )
+    assert (record.subject, record.reference) == ("Air Quality Action Plan", "WV/0123")
+
+
+@pytest.mark.parametrize(
+    "label",
+    ["Decision no.", "Ref", "Our ref", "Record number", "DECISION NUMBER", "Decision Notice No", "Cyfeirnod",
+     "Cyfeirnod / Reference", "Rhif y Penderfyniad / Decision Number", "Officer Decision Reference"],
+)
+def test_reference_labels_in_other_words(extractor, label):
+    for text in (f"{label}: TR/2023/55\n{LABELS}", f"{label}\nTR/2023/55\n{LABELS}", f"{label} | TR/2023/55\n{LABELS}"):
+        assert extractor.extract_text(text).reference == "TR/2023/55", text
+
+
+@pytest.mark.parametrize("maker", ["Cabinet Member for Roads", "Mr Tom Reilly, Director of Place"])
+def test_stacked_header_labels_then_their_values(extractor, maker):
+    """A two-column header table read row by row: two labels, then their two values."""
+    record = extractor.extract_text(
+        f"WYVERN COUNTY COUNCIL – RECORD OF DECISION\n\nDECISION TO BE TAKEN BY:\n\nDECISION NUMBER:\n\n{maker}\n\n"
+        "RB/24/0912\n\nKey decision: No\n\nSubject: Winter gritting routes\n\nDecision:\nTo adopt the routes.\n"
+    )
+    assert record.reference == "RB/24/0912"
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("Review of the Housing Allocations Policy –", "Consultation Outcome"),
+        ("Community Safety Partnership: ‘Safer Streets for", "Everyone’"),
+        ("Approval of the Contract for Time Recording and Building Access", "System"),
+    ],
+)
+def test_a_title_wrapped_over_a_paragraph_gap(extractor, first, second):
+    """Word and PDF renderings print each wrapped line as a paragraph of its own."""
+    expected = f"{first} {second}".rstrip(".")
+    for text in (f"Title of decision: {first}\n\n{second}\n\nDecision maker: Director of Place\n",
+                 f"Decision details\n\n{first}\n\n{second}\n\nDecision maker: Director of Place\n"):
+        assert extractor.extract_text(text).subject == expected, text
+
+
+def test_a_short_line_after_a_complete_title_is_not_part_of_it(extractor):
+    record = extractor.extract_text("Decision details\n\nReview of Allotment Rents.\n\nRecommendations approved\n\n"
+                                    "Decision maker: Director of Place\n")
+    assert record.subject == "Review of Allotment Rents"
+
+
+def test_prose_above_the_labels_is_not_a_title(extractor):
+    record = extractor.extract_text("This notice records a decision taken under delegated powers.\n" + LABELS)
+    assert record.subject is None
+
+
+def test_a_web_page_header_above_the_labels_is_not_a_title(extractor):
+    record = extractor.extract_text("Wyvern District Council\nCouncil and democracy\nHome > Council > Decisions\n"
+                                    "Print this page\n" + LABELS)
+    assert record.subject is None
+
+
+@pytest.mark.parametrize(
+    "text, council",
+    [
+        ("WYVERN DISTRICT COUNCIL\nRecord of Decision\n", "Wyvern District Council"),
+        ("City of Eastbridge Council – Officer Decision Record\n", "City of Eastbridge Council"),
+        ("ISLE OF CARRA COUNCIL\n", "Isle of Carra Council"),
+        ("Royal Borough of Kelham and Strand\n", "Royal Borough of Kelham and Strand"),
+        ("London Borough of Ashmere & Holt\n", "London Borough of Ashmere & Holt"),
+        ("Marston-on-Dove District Council\n", "Marston-on-Dove District Council"),
+        ("Bracken Vale and Holme County Borough Council\n", "Bracken Vale and Holme County Borough Council"),
+        ("City and County of Penrhos\n", "City and County of Penrhos"),
+        ("Record of Decision\nThe proposal was referred to Full Council.\n", None),
+        ("Record of Decision\nDisposal of City Council Land\n", None),
+        ("Record of Decision\nThe decision follows the City Council's urgency procedure.\n", None),
+        ("Record of Decision\nThe County Council will fund the scheme.\n", None),
+    ],
+)
+def test_the_council_as_the_text_names_it(extractor, text, council):
+    assert extractor.extract_text(text + LABELS).council == council
