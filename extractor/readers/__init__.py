@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from pathlib import Path
+import stat
 
 from models import ErrorKind, SourceFormat
 
@@ -74,15 +74,59 @@ def read_bytes(data: bytes, *, path: str | None = None, options: ReadOptions = R
 
 
 def read_file(path: str | os.PathLike, *, options: ReadOptions = ReadOptions()) -> Document:
-    p = Path(path)
+    """Read a regular file (never a FIFO, device or socket, which could block or never end), at most
+    `max_bytes` of it whatever its size claims."""
     name = str(path)
-    if not p.exists():
-        raise ExtractionFailure(ErrorKind.not_found, "no such file", path=name)
-    if p.is_dir():
-        raise ExtractionFailure(ErrorKind.unsupported_format, "is a directory, not a file", path=name)
-    refuse_if_too_large(p.stat().st_size, options, path=name)  # before reading a byte of it
     try:
-        data = p.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))  # a FIFO's open must not wait
+    except FileNotFoundError:
+        raise ExtractionFailure(ErrorKind.not_found, "no such file", path=name) from None
     except OSError as exc:
         raise ExtractionFailure(ErrorKind.not_found, f"cannot read: {exc.strerror or exc}", path=name) from exc
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            what = next((text for test, text in _NOT_REGULAR if test(status.st_mode)), "is not a regular file")
+            raise ExtractionFailure(ErrorKind.unsupported_format, f"{what}, not a regular file", path=name)
+        refuse_if_too_large(status.st_size, options, path=name)  # before reading a byte of it
+        os.set_blocking(fd, True)
+        handle = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with handle:
+        try:
+            data = _read_at_most(handle, status.st_size, options.max_bytes + 1)
+        except OSError as exc:
+            raise ExtractionFailure(ErrorKind.not_found, f"cannot read: {exc.strerror or exc}", path=name) from exc
+    if len(data) > options.max_bytes:  # it grew, or its size was not its length (/proc, a FUSE mount)
+        raise ExtractionFailure(
+            ErrorKind.too_large, f"over the {options.max_bytes:,}-byte limit (its size said {status.st_size:,} bytes)", path=name
+        )
     return read_bytes(data, path=name, options=options)
+
+
+def _read_at_most(handle, size: int, limit: int) -> bytes:
+    """The file's bytes, `limit` at most: read whole by the size it states (one buffer of that size,
+    never one of `limit`), then on in chunks should it hold more (it grew; a /proc file states 0)."""
+    first = handle.read(min(size, limit))
+    if len(first) < min(size, limit):
+        return first
+    chunks, total = [first], len(first)
+    while total < limit:
+        chunk = handle.read(min(_CHUNK_BYTES, limit - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return first if len(chunks) == 1 else b"".join(chunks)
+
+
+_CHUNK_BYTES = 1024 * 1024
+_NOT_REGULAR = (
+    (stat.S_ISDIR, "is a directory"),
+    (stat.S_ISFIFO, "is a named pipe (FIFO)"),
+    (stat.S_ISCHR, "is a character device"),
+    (stat.S_ISBLK, "is a block device"),
+    (stat.S_ISSOCK, "is a socket"),
+)

@@ -27,7 +27,9 @@ stream holds. styles.xml is only decompressed when a paragraph style needs looki
 
 from __future__ import annotations
 
+import email
 import io
+import posixpath
 import re
 import zipfile
 from collections.abc import Callable
@@ -50,7 +52,10 @@ from ..document import (
 )
 from ..errors import ExtractionFailure
 from ..limits import check_zip, inflate_limit
-from .contract import ReadOptions
+from . import html as html_reader
+from . import text as text_reader
+from .contract import ReadOptions, foreign_format
+from .encoding import decode
 
 format = SourceFormat.docx
 
@@ -63,6 +68,7 @@ _W = f"{{{W}}}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _W14 = "{http://schemas.microsoft.com/office/word/2010/wordml}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _OFFICE_DOCUMENT = "officeDocument"
 
 P, TBL, TR, TC, R, T, SDT = (_W + n for n in ("p", "tbl", "tr", "tc", "r", "t", "sdt"))
@@ -84,6 +90,8 @@ _WINGDINGS = {
     ("ms gothic", 0x2612): "☒", ("ms gothic", 0x2610): "☐",
 }  # fmt: skip
 _MAX_BASED_ON = 10
+_MAX_LIST_LEVEL = 8  # ilvl 0-8
+_MAX_ROMAN = 3999  # mmmcmxcix
 _STYLE_ID = re.compile(rb'styleId="([^"]*)"')
 _STYLE_TAG = re.compile(rb"<(?:(\w+):)?style\b")
 # Styles that never carry list numbering (headings may: numbered section headings), not looked up.
@@ -147,6 +155,57 @@ def _main_part(archive: zipfile.ZipFile) -> str:
                 if target and target in archive.NameToInfo:
                     return target
     return "word/document.xml"
+
+
+# --------------------------------------------------------------------------------------------
+# embedded parts
+class _Chunks:
+    """The parts a body embeds with ``w:altChunk`` (Word's "insert file"; some systems write their
+    whole record so): HTML and MHTML are read by the HTML reader, plain text as lines. Any other kind
+    (RTF, another .docx) is listed in `unread`, for a warning or, when nothing else is there, the error."""
+
+    def __init__(self, archive: zipfile.ZipFile, main_part: str) -> None:
+        self.archive = archive
+        self.folder = posixpath.dirname(main_part)
+        name = posixpath.join(self.folder, "_rels", posixpath.basename(main_part) + ".rels")
+        rels = _xml(_part_bytes(archive, name, required=False), name, required=False)
+        self.targets = {} if rels is None else {
+            rel.get("Id"): rel.get("Target") or "" for rel in rels.iter(_REL + "Relationship")
+        }  # fmt: skip
+        self.warnings: list[str] = []
+        self.unread: list[str] = []
+
+    def items(self, rid: str) -> list[Item]:
+        target = self.targets.get(rid)
+        if not target:
+            return []
+        part = posixpath.normpath(posixpath.join(self.folder, target)).lstrip("/")
+        data = _part_bytes(self.archive, part, required=False) or b""
+        charset = None
+        if data.lstrip()[:13].lower().startswith((b"mime-version:", b"content-type:")):
+            data, charset = _mhtml_page(data)
+        charset = charset or html_reader.declared_charset(data)
+        if not data.strip():
+            return []
+        if html_reader.sniff(data) or text_reader.sniff(data):
+            decoded = decode(data, charset)
+            if decoded.warning:
+                self.warnings.append(f"{part}: {decoded.warning}")
+            if html_reader.sniff(data):
+                return html_reader.html_items(decoded.text)
+            return [line for line in decoded.text.splitlines() if line.strip()]
+        kind = "a Word .docx document" if sniff(data) else foreign_format(data) or "binary data"
+        self.unread.append(f"{part} ({kind})")
+        return []
+
+
+def _mhtml_page(data: bytes) -> tuple[bytes, str | None]:
+    """The HTML page of an MHTML file (a MIME message, as Word saves "single file web page") and its charset."""
+    for piece in email.message_from_bytes(data).walk():
+        if piece.get_content_type() == "text/html":
+            payload = piece.get_payload(decode=True)
+            return (payload if isinstance(payload, bytes) else b""), piece.get_content_charset()
+    return b"", None
 
 
 # --------------------------------------------------------------------------------------------
@@ -276,6 +335,7 @@ class _Numbering:
                 num_id, ilvl = style_num
                 if num_pr is not None and num_pr.find(_W + "ilvl") is not None:
                     ilvl = _int(_val(num_pr.find(_W + "ilvl")), 0)
+        ilvl = min(max(ilvl, 0), _MAX_LIST_LEVEL)  # Word has nine levels; a forged one must not size the counters
         if num_id is None or num_id == "0":
             if name.lower().startswith("list bullet"):
                 return "- ", f"style:{style}", 1
@@ -309,20 +369,21 @@ def _format_number(n: int, fmt: str) -> str:
             n, rem = divmod(n - 1, 26)
             letters = chr(97 + rem) + letters
         return letters.upper() if fmt == "upperLetter" else letters
-    if fmt in ("lowerRoman", "upperRoman"):
+    if fmt in ("lowerRoman", "upperRoman") and 0 < n <= _MAX_ROMAN:
         roman = _roman(n)
         return roman.upper() if fmt == "upperRoman" else roman
-    return str(n)
+    return str(n)  # past what roman numerals write (a forged start of 10**30 would loop for ages)
 
 
 def _roman(n: int) -> str:
+    """1 <= n <= _MAX_ROMAN as a lower-case roman numeral."""
     out = ""
     for value, numeral in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
                            (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):  # fmt: skip
         while n >= value:
             out += numeral
             n -= value
-    return out or "0"
+    return out
 
 
 def _val(node) -> str | None:
@@ -339,9 +400,10 @@ def _int(text: str | None, default: int) -> int:
 # --------------------------------------------------------------------------------------------
 # the body
 class _Body:
-    def __init__(self, numbering: _Numbering, styles: _Styles):
+    def __init__(self, numbering: _Numbering, styles: _Styles, chunks: _Chunks):
         self.numbering = numbering
         self.styles = styles
+        self.chunks = chunks
         self.tables = 0  # tables met so far, nested ones included
 
     def blocks(self, parent) -> list[Item]:
@@ -371,6 +433,13 @@ class _Body:
                         out.append("")
                     out.extend(rows)
                     out.append("")
+                previous_list = None
+            elif tag == _W + "altChunk":
+                inner = self.chunks.items(child.get(_R + "id") or "")
+                if inner:
+                    if out and out[-1]:
+                        out.append("")
+                    out.extend([*inner, ""])
                 previous_list = None
             elif tag == SDT or tag in _TRANSPARENT:
                 content = child.find(_W + "sdtContent") if tag == SDT else child
@@ -582,7 +651,8 @@ def _outline_level(value: str) -> int | None:
     return min(level + 1, 6) if 0 <= level < 9 else None
 
 
-def docx_items(data: bytes) -> list[Item]:
+def docx_items(data: bytes) -> tuple[list[Item], _Chunks]:
+    """The body's items, and the embedded parts it read or could not."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
@@ -595,7 +665,8 @@ def docx_items(data: bytes) -> list[Item]:
         if body is None:
             raise ExtractionFailure(ErrorKind.corrupt, f"{name} has no document body")
         styles = _Styles(lambda: _part_bytes(archive, "word/styles.xml", required=False))
-        return _Body(_Numbering(numbering, styles), styles).blocks(body)
+        chunks = _Chunks(archive, name)
+        return _Body(_Numbering(numbering, styles), styles, chunks).blocks(body), chunks
 
 
 def sniff(data: bytes) -> bool:
@@ -607,6 +678,14 @@ def sniff(data: bytes) -> bool:
 def read(data: bytes, options: ReadOptions) -> Document:
     check_zip(data, inflate_limit(options.max_bytes))  # a bomb is refused before anything inflates
     builder = DocumentBuilder(SourceFormat.docx, "lxml-docx", squeeze=True)
-    for item in docx_items(data):
+    items, chunks = docx_items(data)
+    for item in items:
         builder.add(item)
-    return builder.build()
+    builder.warnings.extend(chunks.warnings)
+    document = builder.build()
+    if chunks.unread and not document.text.strip():
+        raise ExtractionFailure(
+            ErrorKind.unsupported_format, f"the body is an embedded part odr does not read (altChunk): {', '.join(chunks.unread)}"
+        )
+    document.warnings.extend(f"an embedded part was not read (altChunk): {part}" for part in chunks.unread)
+    return document
