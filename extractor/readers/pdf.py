@@ -9,6 +9,7 @@ their values pushed elsewhere, and only to re-pair those cells.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 
 from models import ErrorKind, SourceFormat
 
@@ -25,6 +26,7 @@ from ..document import (
 )
 from ..errors import ExtractionFailure
 from ..limits import check_pdf_streams, inflate_limit
+from . import pdfform
 from .contract import ReadOptions
 
 format = SourceFormat.pdf
@@ -64,7 +66,8 @@ def read(data: bytes, options: ReadOptions) -> Document:
             raise ExtractionFailure(ErrorKind.empty, "PDF has no pages")
         if count > options.max_pages:
             raise ExtractionFailure(ErrorKind.too_large, f"{count} pages is over the {options.max_pages}-page limit")
-        pages = []
+        forms = pdfform.has_form(data) and _init_forms(pdf)
+        pages, unplaced = [], []
         for index in range(count):
             try:
                 page = pdf[index]
@@ -73,7 +76,9 @@ def read(data: bytes, options: ReadOptions) -> Document:
                 raise ExtractionFailure(
                     ErrorKind.corrupt, f"page {index + 1} of {count} cannot be loaded ({exc})"
                 ) from None
-            pages.append(normalise_text(page_text(textpage, labels)))
+            text, leftover = page_text(textpage, labels, pdfform.form_values(pdf, page) if forms else [])
+            pages.append(normalise_text(text))
+            unplaced.append(leftover)
             textpage.close()
             page.close()
     finally:
@@ -92,6 +97,8 @@ def read(data: bytes, options: ReadOptions) -> Document:
         if repaired is not None:
             items = [repaired.get(index, page) for index, page in enumerate(items)]
             reader = "pypdfium2+pdfplumber"
+        if forms:
+            items = [pdfform.form_items(page, leftover) for page, leftover in zip(items, unplaced, strict=True)]
     builder = DocumentBuilder(SourceFormat.pdf, reader, squeeze=False)
     builder.add_pages(items)
     return builder.build()
@@ -103,15 +110,34 @@ _PARAGRAPH_GAP = 1.75
 _SLACK = 2.0
 
 
-def page_text(textpage, labels: LabelHints) -> str:
+def _init_forms(pdf) -> bool:
+    """Initialise pdfium's form handling (before any page is loaded); False when it cannot."""
+    try:
+        pdf.init_forms()
+    except Exception:  # a damaged form dictionary: the page text is still there
+        return False
+    return pdf.formenv is not None
+
+
+def page_text(
+    textpage, labels: LabelHints, form: Sequence[pdfform.FormValue] = ()
+) -> tuple[str, list[pdfform.FormValue]]:
     """A page's text in reading order, its lines rebuilt from the glyph boxes as a reader sees them:
     a paragraph gap becomes a blank line, and a line the layout engine wrapped (the next line's first
     word would not have fitted on it) is joined to the next, so a PDF reads as the text it was
-    made from. Falls back to pdfium's plain text when the glyphs cannot be matched to the text."""
+    made from. Falls back to pdfium's plain text when the glyphs cannot be matched to the text.
+
+    The values of the page's `form` fields are put where they belong (pdfform.place); the second
+    result holds those that found no place."""
     count = textpage.count_chars()
     text = textpage.get_text_range(0, count) if count else ""
-    if len(text) != count:  # characters outside the BMP: offsets no longer line up
-        return textpage.get_text_bounded()
+    if len(text) != count or pdfform.START in text or pdfform.END in text:
+        # characters outside the BMP: offsets no longer line up (or text mimicking form markers)
+        return textpage.get_text_bounded(), list(form)
+    inserts: dict[int, str] = {}
+    leftover: list[pdfform.FormValue] = []
+    if form:
+        inserts, leftover = pdfform.place(text, [textpage.get_charbox(i, loose=True) for i in range(count)], form)
     lines = []  # (text, left, right, bottom, height, first_word_right)
     start = 0
     while start <= count:
@@ -125,13 +151,15 @@ def page_text(textpage, labels: LabelHints) -> str:
             last = start + len(raw.rstrip()) - 1
             word_end = first + len(stripped.split()[0]) - 1
             boxes = [textpage.get_charbox(i, loose=True) for i in (first, last, word_end)]
+            for at in sorted((i for i in inserts if first <= i <= last), reverse=True):
+                stripped = stripped[: at - first + 1] + inserts[at] + stripped[at - first + 1 :]
             lines.append((
                 stripped, boxes[0][0], boxes[1][2], min(b[1] for b in boxes),
                 max(b[3] - b[1] for b in boxes), boxes[2][2] - boxes[0][0],
             ))
         start = end + 1
     if not lines:
-        return text.replace("\r\n", "\n")
+        return text.replace("\r\n", "\n"), leftover
     right_edge = max(line[2] for line in lines)
     out = [lines[0][0]]
     for previous, line in itertools.pairwise(lines):
@@ -148,7 +176,7 @@ def page_text(textpage, labels: LabelHints) -> str:
             out[-1] = _join_wrapped(out[-1], line[0])
         else:
             out.append(line[0])
-    return "\n".join(out)
+    return "\n".join(out), leftover
 
 
 def _join_wrapped(first: str, second: str) -> str:
