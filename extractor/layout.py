@@ -7,12 +7,13 @@ heading, each with the span of text it governs. Field extractors read values onl
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .document import LIST_MARKER, STARTS_LIST_ITEM, Document, Line
+from .document import LIST_MARKER, STARTS_LIST_ITEM, Block, BlockKind, Document, Line
 from .profile import STOP, FieldSpec, Profile, label_key
 
 # A list marker standing alone on its line ("i."), its item on the next
@@ -50,6 +51,7 @@ class Hit:
     number: int | None  # the section number printed before the label, if any
     region_end: int = 0  # set once all hits are known: where the next label or section begins
     by_meaning: bool = False  # recognised by its words (Profile.classify), not as an exact synonym
+    limit: int | None = None  # a table row's end: its value never runs past it
 
     @property
     def field(self) -> str:
@@ -63,7 +65,18 @@ class Layout:
         self.hits: list[Hit] = []
         # text lines before each line: distances between labels ignore blank lines
         self._texts_before = list(itertools.accumulate((bool(line.text.strip()) for line in document.lines), initial=0))
+        self._structure = self._structure_by_line()
         self._find_hits()
+
+    def _structure_by_line(self) -> dict[int, Block]:
+        """The label/value rows and headings the reader saw, by the line each starts on (outermost
+        blocks only: a heading inside a table cell is the cell's content)."""
+        starts = [line.start for line in self.document.lines]
+        found: dict[int, Block] = {}
+        for block in self.document.blocks:
+            if block.parent is None and block.kind in (BlockKind.field, BlockKind.heading):
+                found.setdefault(bisect.bisect_right(starts, block.start) - 1, block)
+        return found
 
     # ----------------------------------------------------------------------------------------
     # finding labels
@@ -75,6 +88,11 @@ class Layout:
                 skip_next = False
                 continue
             if not line.text.strip():
+                continue
+            block = self._structure.get(index)
+            structural = self._block_hit(index, line, block) if block is not None else None
+            if structural is not None:
+                self.hits.append(structural)
                 continue
             line_hits = self._line_hits(index, line)
             if not line_hits or (line_hits[0].heading and len(line_hits) == 1):
@@ -149,6 +167,50 @@ class Layout:
                 hits.append(self._hit(spec, flat, index, line, line_start=False))
         return hits
 
+    def _block_hit(self, index: int, line: Line, block: Block) -> Hit | None:
+        """A label/value row or a heading as the reader saw it (a table row, a ModernGov label, a
+        Word heading, an HTML h3): its label is known, so it is only named: an exact synonym, else
+        by meaning, else a heading odr does not extract (which still ends the section above it).
+        A row's value ends with the row."""
+        document = self.document
+        above = self._previous_text_line(index)
+        if self._value_of_label_above(above):
+            return None  # "Subject:" then the title, in bold or split at its colon: the label's value
+        if block.kind is BlockKind.field:
+            label = (document.label_of(block) or "").strip()
+            value_start = block.value_start if block.value_start is not None else block.end
+            if label.count("(") != label.count(")"):
+                return None  # "DECISION MADE (Ref" | "CAB 11/12 7589)": a line split inside brackets; read as text
+        else:
+            label = " ".join(document.text_of(block).split())
+            value_start = block.end
+            if self.profile.ends_with_title_heading(label) or (
+                above is not None and self.profile.ends_with_title_heading(document.lines[above].text)
+            ):
+                return None  # the page's heading, or the record's title printed under it
+        if not label:
+            return None
+        exact = self.profile.line_start.match(label.rstrip(":") + ":")
+        spec = self._resolve(exact.group("label"), index) if exact and exact.end() >= len(label.rstrip(":")) else None
+        by_meaning = spec is None
+        if spec is None:
+            bare = re.sub(r"^\s*(?:\d+(?:\.\d+)*[.)]?|\(?[a-z]\)|\(?[ivx]+[.)])\s+", "", label).rstrip(":?")
+            if not self._label_shaped(bare):
+                return None  # a bold lead-in ("That the Cabinet Member:") is the text's, not a heading
+            spec = self.profile.classify(bare)
+            if spec is None and any(w.lower().startswith(self.profile.lead_in_verbs) for w in bare.split()):
+                return None  # "The Director approved:" in bold
+        if spec is None and label_key(label) not in self.profile.unlabels:
+            spec = STOP
+        if spec is None:
+            return None
+        number = re.match(r"\s*(\d+)[.)]?\s", label)
+        return Hit(spec=spec, label=label.rstrip(":"), line_index=index, start=block.start, value_start=value_start,
+                   heading=value_start >= block.end or not document.text[value_start : line.end].strip(),
+                   number=int(number.group(1)) if number else None, by_meaning=by_meaning,
+                   # a row's short value ends with the row; a section may go on below the table
+                   limit=block.end if block.kind is BlockKind.field and spec.kind == "line" else None)
+
     def _heading_pattern(self, index: int, line: Line) -> Hit | None:
         """A whole line that heads a group's section by its shape ('14/11/2018 - Title' on a
         ModernGov issue page heads the decision taken that day)."""
@@ -171,15 +233,7 @@ class Layout:
         label = match.group("label").strip()
         words = label.split()
         settings = self.profile.settings
-        if (
-            not words
-            or len(words) > settings.max_label_words
-            or len(label) > settings.max_label_chars
-            or not label[0].isupper()
-            or any(c.isdigit() for c in label)
-            or ". " in label  # "Key decision criteria. The decision will:": sentences, not a label
-            or words[0].lower() in self.profile.sentence_openers
-        ):
+        if not self._label_shaped(label):
             return None, None
         standalone = match.end() >= len(text.rstrip())
         separator = match.group("sep").strip()
@@ -203,6 +257,21 @@ class Layout:
             return None, None  # "EXEMPT ITEM": a heading that states a fact, read by the fields, not a label
         return match, spec
 
+    def _label_shaped(self, label: str) -> bool:
+        """A short capitalised phrase that could be a label: not a sentence ("That the Cabinet
+        Member:", "Key decision criteria. The decision will:"), no figures ("Option 2:"), not long."""
+        words = label.split()
+        settings = self.profile.settings
+        return bool(
+            words
+            and len(words) <= settings.max_label_words
+            and len(label) <= settings.max_label_chars
+            and label[0].isupper()
+            and not any(c.isdigit() for c in label)
+            and ". " not in label
+            and words[0].lower() not in self.profile.sentence_openers
+        )
+
     def _heading_line(self, label: str, index: int) -> bool:
         """A capitalised line with no separator may be a title ("Review of Funding for Community
         Groups"), so it heads a section only when it is short, in title case, ends without
@@ -220,8 +289,13 @@ class Layout:
         above = self._previous_text_line(index)
         if above is None or self.profile.ends_with_title_heading(self.document.lines[above].text):
             return False
+        return not self._value_of_label_above(above)
+
+    def _value_of_label_above(self, above: int | None) -> bool:
+        """Whether the line `above` holds a label of a short value standing alone, so the line below
+        it is that value ("Subject:" / "Review of Funding for Community Groups")."""
         last = self.hits[-1] if self.hits else None
-        return not (last and last.spec.kind == "line" and last.heading and last.line_index == above)
+        return bool(last and above is not None and last.spec.kind == "line" and last.heading and last.line_index == above)
 
     def _previous_text_line(self, index: int) -> int | None:
         """The index of the nearest non-blank line above line `index` (within three lines)."""
@@ -325,7 +399,15 @@ class Layout:
             end = self.hits[following].start if following < len(self.hits) else text_end
             if hit.spec.kind == "block" and hit.number is not None:
                 end = min(end, self._next_numbered_line(hit, end))
+            if hit.limit is not None and not self._breaks_off(hit.limit):
+                end = min(end, hit.limit)
             hit.region_end = max(end, hit.value_start)
+
+    def _breaks_off(self, offset: int) -> bool:
+        """Whether the text before `offset` stops mid-phrase ("... Monitoring Report –"): a row whose
+        value a conversion split, its rest printed after the table."""
+        words = self.document.text[:offset].rstrip().rsplit(None, 1)
+        return bool(words) and (words[-1][-1] in ",-–(&/" or words[-1].lower() in self.profile.connector_words)
 
     def _next_boundary(self, position: int) -> int:
         """The hit that ends hit `position`'s region: the next one, except that a heading odr does

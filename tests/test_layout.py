@@ -105,3 +105,44 @@ def test_a_heading_word_after_label_words_is_a_title_not_a_label():
     layout = layout_of("Cabinet Member Decision\nSubject: Library hours\n")
     assert layout.first("executive_member") is None
     assert value(layout, "subject") == "Library hours"
+
+
+# -- the structure a reader saw (Document.blocks) ---------------------------------------------------
+
+HTML = """<html><body><div id="modgov">
+<h1>Decision details</h1><h2>Allotment Rents 2025/26</h2>
+<table><tr><td class="mgLabel">Decision Maker</td><td>Cabinet Member for Communities</td></tr>
+<tr><td class="mgLabel">Rent band</td><td>Band B</td></tr></table>
+<h3>Decision:</h3><p>To set allotment rents for 2025/26 as in Appendix A.</p>
+<h3>Alternative options considered</h3><ul><li>Freeze rents – the service would run at a loss.</li></ul>
+<h3>Carbon Impact</h3><p>Allotments support local food growing.</p>
+<h3>Why we decided this</h3><p>Rents have not risen since 2021.</p>
+</div></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def html_record(extractor):
+    return extractor.extract_bytes(HTML.encode(), path="allotments.html")
+
+
+def test_a_heading_the_reader_saw_ends_the_section_above_it_even_when_odr_does_not_know_it(html_record):
+    assert html_record.rejected_options == ["Freeze rents – the service would run at a loss."]
+
+
+def test_a_heading_the_reader_saw_is_read_by_its_meaning(html_record):
+    assert html_record.reasons == "Rents have not risen since 2021."
+    assert html_record.evidence["reasons"].confidence < html_record.evidence["decision"].confidence
+
+
+def test_a_table_rows_label_is_taken_whole_and_its_value_ends_with_the_row(html_record):
+    assert html_record.decision_maker.title == "Cabinet Member for Communities"
+    assert html_record.subject == "Allotment Rents 2025/26"  # the title under the page heading is no label
+    assert html_record.decision == "To set allotment rents for 2025/26 as in Appendix A."
+
+
+def test_a_bold_lead_in_is_the_decisions_not_a_heading(extractor):
+    html = ("<html><body><h3>Decision:</h3><p><b>That the Cabinet Member:</b></p>"
+            "<ol><li>approves the scheme;</li><li>notes the responses.</li></ol>"
+            "<h3>Reasons:</h3><p>Demand.</p></body></html>")
+    record = extractor.extract_bytes(html.encode(), path="lead-in.html")
+    assert record.decision == "That the Cabinet Member:\n1. approves the scheme;\n2. notes the responses."

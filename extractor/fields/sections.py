@@ -155,12 +155,14 @@ def _unlabelled_resolutions(ctx: Context) -> Found | None:
     list of resolutions ("1) That ... be approved.") to its last item, or a sentence that says
     what was agreed ("The Chief Executive ... was asked and agreed to ...") to the next label."""
     lines = ctx.document.lines
-    for hit in ctx.layout.hits:
+    hits = ctx.layout.hits
+    for position, hit in enumerate(hits):
         if hit.spec.kind == "block":
             continue  # a section's text is its own; only what no label claims is read here
         value = ctx.layout.line_value(hit)
         start = value.end if value else hit.value_start
-        body = [line for line in lines[hit.line_index + 1 :] if start <= line.start < hit.region_end]
+        stop = hits[position + 1].start if position + 1 < len(hits) else len(ctx.document.text)
+        body = [line for line in lines[hit.line_index + 1 :] if start <= line.start < stop]
         first = next((i for i, line in enumerate(body) if line.text.strip() and _resolves(line.text, ctx.profile)), None)
         if first is None:
             continue
