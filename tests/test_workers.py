@@ -41,6 +41,11 @@ def echo(task):
     return ("done", task, os.getpid())
 
 
+def slow_echo(task):
+    time.sleep(0.25)
+    return echo(task)
+
+
 def dies_on(task):
     kind, arg = task
     if kind == "signal":
@@ -60,9 +65,11 @@ def dies_on(task):
 
 
 def test_every_task_has_one_result_and_the_workers_take_turns():
-    results = results_of(list(range(40)), echo, workers=2)
-    assert sorted(results) == list(range(40))
-    assert [r[1] for _, r in sorted(results.items())] == list(range(40))
+    # each task takes a moment, so the second worker is started before the first has done them all
+    # (with instant tasks, one worker could finish all 40 first on a loaded machine)
+    results = results_of(list(range(16)), slow_echo, workers=2)
+    assert sorted(results) == list(range(16))
+    assert [r[1] for _, r in sorted(results.items())] == list(range(16))
     assert len({r[2] for r in results.values()}) == 2
 
 
