@@ -440,7 +440,7 @@ def _flags_record(extractor, *lines: str):
         # a form's answer in words
         ["Anticipated restriction: Fully exempt"], ["Anticipated restriction: Part exempt - view reasons"],
         ["Exempt information: Confidential – Appendix B"], ["Publication status: Not for publication"],
-        ["Open or exempt | Exempt"],
+        ["Open or exempt | Exempt"], ["Exempt information: Part 1 of Schedule 12A, paragraph 3"],
         # prose, wrapped or not
         ["The report is fully exempt."], ["Appendix 3 is a confidential appendix."],
         ["The terms are set out in the exempt decision record."],
@@ -462,7 +462,8 @@ def test_an_exemption_stated_as_a_heading_an_answer_or_a_sentence(extractor, lin
         ["This report does not contain exempt information."], ["No part of this decision record is exempt."],
         ["Anticipated restriction: Open"], ["Exempt information: Not exempt"], ["Exempt report: No"],
         ["Confidential / exempt information: ☐ Yes ☒ No"], ["Is the report exempt? Na"],
-        ["The report is not exempt."],
+        ["The report is not exempt."], ["Exempt information: Part I"],
+        ["Access to information: Open – no information in this record is exempt under Schedule 12A"],
     ],
 )
 def test_a_denial_of_exemption(extractor, lines):
@@ -510,7 +511,7 @@ def test_the_legal_basis_of_an_exemption(extractor, lines, basis):
         (["Penderfyniad allweddol: Nac ydy"], False), (["KEY DECISION: IE / YES"], True),
         (["Key decision: Non-key"], False), (["Type of decision:", "", "Non-key", ""], False),
         (["Decision type:", "", "Key", ""], True),
-        (["Key decision: ☐ Yes ☒ No"], False), (["Key or non-key | Key ☒ Non-key ☐"], True),
+        (["Key decision: ☐ Yes ☒ No"], False), (["Key or non-key | Key ☒ Non-key ☐"], True), (["Key decision: ☒"], True),
         (["Replacement of play equipment (Non-Key Recordable Officer Decision)"], False),
         (["Budget monitoring (Key Decision)"], True),
         (["This is a key decision."], True), (["The decision is a key decision as it affects two or more wards."], True),

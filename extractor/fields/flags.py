@@ -69,6 +69,8 @@ def parse_yes_no(text: str, profile: Profile) -> bool | None:
     if boxed:
         if choice is None:
             return None
+        if not choice:
+            return True  # "Key decision ☒": a box ticked beside the label itself
         text = choice
     text = text.strip(" .:-")
     if profile.no.match(text):
@@ -168,11 +170,12 @@ def _exempt_answer(ctx: Context, text: str, basis: str | None) -> bool | None:
     if answer is not None:
         return answer
     value = text.strip(" .:-–")
+    paragraph = re.search(r"\bpara(?:graph)?s?\.?\s*\d", value, re.IGNORECASE)
     if _start_pattern(tuple(profile.vocabulary["exempt_values"])).match(value):
         return True
-    if _start_pattern(tuple(profile.vocabulary["open_values"])).match(value):
-        return False
-    if basis or re.search(r"\bpara(?:graph)?s?\.?\s*\d", value, re.IGNORECASE):
+    if not paragraph and _start_pattern(tuple(profile.vocabulary["open_values"])).match(value):
+        return False  # 'Open', 'Part I'; but 'Part 1 of Schedule 12A, paragraph 3' names what is exempt
+    if basis or paragraph:
         return True
     stated = _stated_flag(ctx, _EXEMPT, value)
     if stated:
