@@ -92,7 +92,10 @@ def _unwrapped(text: str) -> str:
 def _statement(ctx: Context, key: str, text: str) -> re.Match | None:
     """The first of the profile's `key` phrases that `text` states: not denied or made a
     condition by the words before it, not a label, not inside bracketed template guidance."""
-    text = _unwrapped(text)
+    if text is ctx.document.text:  # the whole record is searched for several phrases: unwrapped once
+        text = ctx.memo("unwrapped_text", lambda c: _unwrapped(c.document.text))
+    else:
+        text = _unwrapped(text)
     hedge = _hedge_pattern(tuple(ctx.profile.vocabulary["hedge_words"]))
     window = ctx.profile.settings.negation_window
 
