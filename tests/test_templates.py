@@ -1111,3 +1111,60 @@ def test_a_web_page_header_above_the_labels_is_not_a_title(extractor):
 )
 def test_the_council_as_the_text_names_it(extractor, text, council):
     assert extractor.extract_text(text + LABELS).council == council
+
+
+def test_a_hyphen_at_a_pdf_line_break_is_kept(extractor):
+    """pdfium joins 'Sub-' and 'Committee' across the line break and marks the hyphen U+FFFE."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    for line in ("Subject: Referral by the Call-In Sub-", "Committee on parking", "Decision: To note the referral."):
+        pdf.cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
+    record = extractor.extract_bytes(bytes(pdf.output()), path="referral.pdf")
+    assert record.subject == "Referral by the Call-In Sub-Committee on parking"
+
+
+def _docx(heading: str, intro: str, rows: list[tuple[str, str]]) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Wyvern District Council")
+    document.add_heading(heading, level=1)
+    document.add_paragraph(intro)
+    table = document.add_table(rows=0, cols=2)
+    for label, value in rows:
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = label, value
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+INTRO = ("This record is published under the Openness of Local Government Bodies Regulations 2014. It sets out a "
+         "decision taken by an officer under delegated powers.")
+ROWS = [("Decision maker", "Head of Highways"), ("Decision", "To approve the revised road orders."), ("Key decision", "No")]
+
+
+@pytest.mark.parametrize("heading, reference, subject", [
+    ("Review of Road Orders in the Town Centre", None, "Review of Road Orders in the Town Centre"),
+    ("DD1234 Review of Road Orders", "DD1234", "Review of Road Orders"),
+])
+def test_a_word_heading_is_the_title_though_prose_stands_between_it_and_the_form(extractor, heading, reference, subject):
+    record = extractor.extract_bytes(_docx(heading, INTRO, ROWS), path="record.docx")
+    assert (record.reference, record.subject) == (reference, subject)
+
+
+def test_an_html_heading_is_the_title_though_prose_stands_between_it_and_the_form(extractor):
+    page = (f"<html><body><p>Wyvern District Council</p><h2>Review of Road Orders in the Town Centre</h2><p>{INTRO}</p>"
+            "<table>" + "".join(f"<tr><th>{label}</th><td>{value}</td></tr>" for label, value in ROWS) + "</table></body></html>")
+    record = extractor.extract_bytes(page.encode(), path="record.html")
+    assert record.subject == "Review of Road Orders in the Town Centre"
+
+
+def test_a_heading_that_is_a_label_is_not_the_title(extractor):
+    record = extractor.extract_bytes(_docx("Decision Notice", INTRO, ROWS), path="record.docx")
+    assert record.subject is None

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 
 from models import Method
 
-from ..document import Line
+from ..document import BlockKind, Line
 from ..layout import Span, continues
 from ..profile import STOP, label_key
 from . import Context, Found
 
-_NOT_A_TITLE = re.compile(r"https?://|<|^\d{1,2}/\d{1,2}/\d{2,4}|^(?:I|We),\s", re.IGNORECASE)
+# A URL, markup, a date, a first-person sentence, or two sentences: not a title.
+_NOT_A_TITLE = re.compile(r"https?://|<|^\d{1,2}/\d{1,2}/\d{2,4}|^(?:I|We),\s|(?-i:[a-z0-9)]\.\s+[A-Z])", re.IGNORECASE)
 # A reference printed as a code: letters, a separator and digits ("ED/24/17", "KD-2024-03"); letters
 # and digits run together ("DD1234", "D090030MEM": two letters, or five digits, so that a road
 # ("A38", "B1234") or a planning term ("S106") is not one); digits with a slash ("24/00093"), but
@@ -69,7 +70,7 @@ def _title(ctx: Context) -> Title:
     labelled = [span for _, span in ctx.label_values("subject") if _title_text(span.text)]
     if labelled:
         return _split_code(ctx, _carried_on(ctx, _fullest(labelled)), Method.label)
-    for find in (_after_title_heading, _run_on_title, _dated_entry, _head_title):
+    for find in (_after_title_heading, _run_on_title, _dated_entry, _heading_block, _head_title):
         result = find(ctx)
         if result is not None:
             return result
@@ -342,6 +343,30 @@ def _dated_entry(ctx: Context) -> Title | None:
         value = _title_text(entry)
         if value and len(value) <= ctx.profile.settings.max_title:
             return Title(Found(value, ctx.span_of(start, start + len(entry.rstrip())), Method.pattern, 0.7), reference)
+    return None
+
+
+def _heading_block(ctx: Context) -> Title | None:
+    """A heading the document's own structure marks (an HTML h1-h6, a Word heading style) above the
+    record's first label, prose between them or not; a page heading, the council's name, a date
+    or a label is passed over."""
+    lines = ctx.document.lines
+    first_label = _first_label_line(ctx)
+    if not ctx.document.blocks or first_label == len(lines):
+        return None
+    labelled = _labelled_lines(ctx)
+    for block in ctx.document.blocks:
+        if block.start >= lines[first_label].start:
+            break
+        if block.kind != BlockKind.heading:
+            continue
+        index = next(i for i in range(first_label) if lines[i].end >= block.start)
+        text = " ".join(ctx.document.text_of(block).split())
+        if index in labelled or _furniture(ctx, index) or text.endswith(":"):
+            continue
+        if _NOT_A_TITLE.search(text) or len(text) > ctx.profile.settings.max_title:
+            return None
+        return _split_code(ctx, Span(text, block.start, block.end, block.page), Method.pattern, 0.75)
     return None
 
 

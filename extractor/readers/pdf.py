@@ -77,7 +77,8 @@ def read(data: bytes, options: ReadOptions) -> Document:
                     ErrorKind.corrupt, f"page {index + 1} of {count} cannot be loaded ({exc})"
                 ) from None
             text, leftover = page_text(textpage, labels, pdfform.form_values(pdf, page) if forms else [])
-            pages.append(normalise_text(text))
+            # pdfium marks a hyphen it takes for a line-break hyphen with U+FFFE; it was printed
+            pages.append(normalise_text(text.replace(_PDFIUM_HYPHEN, "-")))
             unplaced.append(leftover)
             textpage.close()
             page.close()
@@ -104,6 +105,7 @@ def read(data: bytes, options: ReadOptions) -> Document:
     return builder.build()
 
 
+_PDFIUM_HYPHEN = "\ufffe"
 # A gap between lines this many times the line height is a paragraph break (a blank line).
 _PARAGRAPH_GAP = 1.75
 # Points of slack when comparing edges.
