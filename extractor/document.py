@@ -51,15 +51,6 @@ STARTS_LIST_ITEM = re.compile(rf"^{LIST_MARKER}(?:\s|$)")
 BULLET_GLYPH = re.compile(r"^(?:[·•▪●◦§Øü\uf0b7\uf0a7\uf076\uf0d8\uf0fc]|o(?=\s{2}|\u00a0))\s*")
 
 
-def squeeze_blank_lines(lines: list[str]) -> list[str]:
-    """No leading blank lines and never two in a row: paragraphs stay apart, gaps do not grow."""
-    out: list[str] = []
-    for line in lines:
-        if line or (out and out[-1]):
-            out.append(line)
-    return out
-
-
 @dataclass(frozen=True, slots=True)
 class Line:
     text: str
