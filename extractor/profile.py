@@ -156,6 +156,8 @@ class VocabularySpec(_Strict):
     sentence_openers: Edit | None = None
     lead_in_verbs: Edit | None = None
     resolution_phrases: Edit | None = None
+    reason_openers: Edit | None = None
+    option_openers: Edit | None = None
     question_words: Edit | None = None
     running_text_words: Edit | None = None
     head_breaks: Edit | None = None
@@ -566,6 +568,8 @@ class Profile:
         self.sentence_openers = frozenset(w.lower() for w in words["sentence_openers"])
         self.lead_in_verbs = tuple(w.lower() for w in words["lead_in_verbs"])
         self.resolution_phrases = _compile(words["resolution_phrases"], "vocabulary.resolution_phrases")
+        self.reason_openers = tuple(w.lower() for w in words["reason_openers"])
+        self.option_openers = tuple(w.lower() for w in words["option_openers"])
         self.question_words = frozenset(w.lower() for w in words["question_words"])
         self.running_text_words = frozenset(w.lower() for w in words["running_text_words"])
         self.head_breaks = frozenset(w.lower() for w in words["head_breaks"])

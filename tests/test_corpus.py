@@ -14,16 +14,14 @@ from extractor.registry import SCORES
 CORPUS = Path(os.environ.get("ODR_CORPUS") or Path(__file__).resolve().parents[2] / "shared" / "corpus")
 pytestmark = pytest.mark.skipif(not (CORPUS / "gold.jsonl").exists(), reason="../shared/corpus is not present")
 
-# Floors measured on the 38-record corpus: they only ever go up (issue 9 raises them towards a
-# micro F1 of 0.95 with no field below 0.85). The 0.95 / 0.85 of issue 3 were measured on 19 records
-# the rules had been tuned to.
-MICRO_F1 = 0.92
-FIELD_F1 = {
-    "reference": 1.0, "subject": 1.0, "council": 1.0, "decision_maker_name": 1.0, "decision_maker_title": 0.98,
-    "executive_member": 1.0, "portfolio": 1.0, "key_decision": 1.0, "decision_type": 1.0,
-    "exempt_information": 1.0, "other_dates": 0.96, "decision_date": 1.0, "decision": 0.94, "reasons": 0.90,
-    "rejected_options": 0.92,
-}
+# The bar of issue 9: micro F1 >= 0.95 over every scored field and no field below 0.85, and the
+# corpus rendered as Word .docx and Word-made PDF (word/, gold-docx.jsonl, gold-pdf.jsonl) within 0.02
+# of the text. No floor per field at today's value: a rule that reads more councils correctly may
+# trade one corpus record for many unseen ones, and the corpus is for measuring, not for memorising.
+MICRO_F1 = 0.95
+FIELD_F1 = 0.85
+RENDERING_GAP = 0.02
+RENDERINGS = ("gold-docx.jsonl", "gold-pdf.jsonl")
 
 
 @pytest.fixture(scope="module")
@@ -41,13 +39,18 @@ def test_micro_f1(report):
     assert report.micro().f1 >= MICRO_F1, report.table()
 
 
-def test_every_scored_field_has_a_floor():
-    assert set(FIELD_F1) == {score.name for score in SCORES}
-
-
-@pytest.mark.parametrize("field", sorted(FIELD_F1))
+@pytest.mark.parametrize("field", sorted(score.name for score in SCORES))
 def test_field_f1(report, field):
-    assert report.scores[field].f1 >= FIELD_F1[field], report.table()
+    assert report.scores[field].f1 >= FIELD_F1, report.table()
+
+
+@pytest.mark.parametrize("gold", RENDERINGS)
+def test_word_and_pdf_renderings_read_as_well_as_the_text(extractor, report, gold):
+    if not (CORPUS / gold).exists():
+        pytest.skip(f"{gold} is not in the corpus")
+    rendering = evaluate(CORPUS, extractor.extract_file, gold=CORPUS / gold)
+    assert rendering.failures == []
+    assert rendering.micro().f1 >= report.micro().f1 - RENDERING_GAP, rendering.table()
 
 
 def check_hertfordshire(record):

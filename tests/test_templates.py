@@ -1168,3 +1168,39 @@ def test_an_html_heading_is_the_title_though_prose_stands_between_it_and_the_for
 def test_a_heading_that_is_a_label_is_not_the_title(extractor):
     record = extractor.extract_bytes(_docx("Decision Notice", INTRO, ROWS), path="record.docx")
     assert record.subject is None
+
+
+@pytest.mark.parametrize(
+    "reason, option",
+    [("To ensure the task group's findings are acted on.", "Do nothing – the findings would not be acted on."),
+     ("In order to keep the budget balanced.", "Not to adopt the plan, which would leave a gap of £0.4m."),
+     ("Because the current policy is out of date.", "The alternative of a phased review was rejected as too slow.")],
+)
+@pytest.mark.parametrize("blank_lines", [False, True])
+def test_after_headingless_resolutions_come_the_reasons_then_the_option_rejected(extractor, reason, option, blank_lines):
+    gap = "\n" if blank_lines else ""
+    body = gap.join(line + "\n" for line in [
+        "To present the review for consideration.", "1. That the recommendations of the review are approved.",
+        "2. That a working group be set up.", reason, option])
+    record = extractor.extract_text(HEADER_LINES + body + FOOTER_LINES)
+    assert record.decision == "1. That the recommendations of the review are approved.\n2. That a working group be set up."
+    assert record.reasons == reason
+    assert record.rejected_options == [option]
+
+
+def test_a_reasons_section_of_its_own_leaves_the_decisions_last_paragraph_alone(extractor):
+    record = extractor.extract_text(
+        "Decision:\nThe Director approved:-\n(i) the budget;\n(ii) the programme.\n\nTo ensure the roads are safe.\n\n"
+        "Reasons for the decision:\nThe roads are in poor condition.\n"
+    )
+    assert record.decision.endswith("To ensure the roads are safe.")
+    assert record.reasons == "The roads are in poor condition."
+
+
+def test_a_rejected_option_named_by_number_is_the_option_set_out(extractor):
+    record = extractor.extract_text(
+        "Decision:\nTo approve the programme.\n\nOptions Considered:\n\nOption 1 - Approve\n(i) The budget.\n\n"
+        "Option 2 - Defer\n(i) The budget.\n(ii) A review in the autumn.\n\nOptions Rejected:\n\nOption 2 was rejected.\n\n"
+        "Publication date: 01/05/2025\n"
+    )
+    assert record.rejected_options == ["Option 2 - Defer (i) The budget. (ii) A review in the autumn."]

@@ -83,6 +83,73 @@ def text_section(field: str) -> Callable[[Context, Mapping[str, Found | None]], 
 
 
 def decision(ctx: Context, found: Mapping[str, Found | None]) -> Found | None:
+    return ctx.memo("decision_with_tail", _decision_with_tail)[0]
+
+
+def _decision_with_tail(ctx: Context) -> tuple[Found | None, Found | None, Found | None]:
+    """The decision, and what a page that lost its headings printed after its resolutions: a
+    statement of purpose ("To ensure ...") is the reasons, then one that opens an alternative ("Do
+    nothing – ...") the option rejected; each only where the record has no section of its own."""
+    found = _decision(ctx)
+    if found is None or found.span is None:
+        return found, None, None
+    # the decision's own text, and what follows it up to the next label (a section holds it already)
+    area_end = next((h.start for h in ctx.layout.hits if h.start >= found.span.end), len(ctx.document.text))
+    lines = [line for line in ctx.document.lines if found.span.start <= line.start < area_end]
+    units = _units_after_list(ctx, lines)
+    if not units:
+        return found, None, None
+    profile = ctx.profile
+    reasons = options = None
+    rest = list(units)
+    if not ctx.layout.all("reasons") and _opens_with(rest[0].text, profile.reason_openers):
+        span = rest.pop(0)
+        reasons = Found(unwrap(_clean_lines(span.text, profile), profile), span, Method.pattern, 0.6)
+    if rest and not ctx.layout.all("rejected_options") and _opens_with(rest[0].text, profile.option_openers):
+        span = rest.pop(0)
+        options = Found([" ".join(span.text.split())], span, Method.pattern, 0.6)
+    if reasons is None and options is None:
+        return found, None, None
+    decided = ctx.span_of(found.span.start, units[0].start)
+    text = unwrap(_clean_lines(decided.text, profile), profile)
+    return Found(text, decided, found.method, found.confidence), reasons, options
+
+
+def _units_after_list(ctx: Context, lines: list) -> list[Span]:
+    """The statements after the last list item of a decision (and the lines that carry it on): its
+    paragraphs, or its lines when no blank line parts them."""
+    last = max((i for i, line in enumerate(lines) if _ITEM_MARKER.match(line.text.strip())), default=None)
+    if last is None:
+        return []
+    for i in range(last + 1, len(lines)):
+        text = lines[i].text.strip()
+        if not text:
+            continue
+        unfinished = lines[last].text.rstrip()[-1:] not in _TERMINAL + ":"
+        if not (text[0].islower() or unfinished):
+            break
+        last = i
+    after = lines[last + 1 :]
+    gapped = any(not line.text.strip() for line in after)
+    units: list[Span] = []
+    group: list = []
+    for line in [*after, None]:
+        if line is None or not line.text.strip() or not gapped:
+            if line is not None and line.text.strip():
+                group.append(line)
+            if group:
+                units.append(ctx.span_of(group[0].start, group[-1].end))
+                group = []
+            continue
+        group.append(line)
+    return units
+
+
+def _opens_with(text: str, openers: tuple[str, ...]) -> bool:
+    return " ".join(text.split()).lower().startswith(openers)
+
+
+def _decision(ctx: Context) -> Found | None:
     section = _section(ctx, "decision")
     if section:
         return Found(section[0], section[1], Method.section)
@@ -103,7 +170,9 @@ def reasons(ctx: Context, found: Mapping[str, Found | None]) -> Found | None:
     if section:
         return Found(section[0], section[1], Method.section)
     combined = ctx.memo("decision_and_reasons", _decision_and_reasons)
-    return combined[1] if combined else None
+    if combined and combined[1]:
+        return combined[1]
+    return ctx.memo("decision_with_tail", _decision_with_tail)[1]
 
 
 def _paragraph_spans(ctx: Context, span: Span) -> list[Span]:
@@ -202,16 +271,39 @@ def _under_decision_of(ctx: Context) -> Found | None:
 def rejected_options(ctx: Context, found: Mapping[str, Found | None]) -> Found | None:
     hits = ctx.layout.all("rejected_options")
     if not hits:
-        return None
+        return ctx.memo("decision_with_tail", _decision_with_tail)[2]
     # "Options considered" lists the chosen option too; "Options rejected", when printed, is the answer
-    for hit in sorted(hits, key=lambda h: not re.search(r"\breject", h.label, re.IGNORECASE)):
+    ordered = sorted(hits, key=lambda h: not re.search(r"\breject", h.label, re.IGNORECASE))
+    listed = [options for hit in ordered[1:] if (options := _options_of(ctx, hit))]
+    for hit in ordered:
         span = ctx.layout.block_value(hit)
         if span is None:
             continue
         options = split_options(_clean_lines(span.text, ctx.profile), ctx.profile)
-        return Found(options, span, Method.section)
+        return Found([_as_listed(option, listed) for option in options], span, Method.section)
     ctx.warnings.append(f"section '{hits[0].label}' is empty: read as no options")
     return Found([], ctx.span_of(hits[0].start, hits[0].value_start), Method.section, 0.5)
+
+
+def _options_of(ctx: Context, hit) -> list[str]:
+    span = ctx.layout.block_value(hit)
+    return split_options(_clean_lines(span.text, ctx.profile), ctx.profile) if span else []
+
+
+_OPTION_REFERENCE = re.compile(r"^option\s+(?P<number>\d+)\b[^.]{0,40}\.?$", re.IGNORECASE)
+
+
+def _as_listed(option: str, listed: list[list[str]]) -> str:
+    """'Option 2 was rejected.' names an option another section sets out ("Option 2 - Reject (i) ..."):
+    the option is the one set out."""
+    reference = _OPTION_REFERENCE.match(option)
+    if reference is None:
+        return option
+    for options in listed:
+        for candidate in options:
+            if re.match(rf"option\s+{reference['number']}\b", candidate, re.IGNORECASE) and len(candidate) > len(option):
+                return candidate
+    return option
 
 
 def split_options(lines: list[str], profile: Profile) -> list[str]:
