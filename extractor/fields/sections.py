@@ -121,15 +121,7 @@ def _units_after_list(ctx: Context, lines: list) -> list[Span]:
     last = max((i for i, line in enumerate(lines) if _ITEM_MARKER.match(line.text.strip())), default=None)
     if last is None:
         return []
-    for i in range(last + 1, len(lines)):
-        text = lines[i].text.strip()
-        if not text:
-            continue
-        unfinished = lines[last].text.rstrip()[-1:] not in _TERMINAL + ":"
-        if not (text[0].islower() or unfinished):
-            break
-        last = i
-    after = lines[last + 1 :]
+    after = lines[_list_end(lines, last, more_items=False) + 1 :]
     gapped = any(not line.text.strip() for line in after)
     units: list[Span] = []
     group: list = []
@@ -143,6 +135,21 @@ def _units_after_list(ctx: Context, lines: list) -> list[Span]:
             continue
         group.append(line)
     return units
+
+
+def _list_end(lines: list, item: int, *, more_items: bool) -> int:
+    """The last line of the list item at `item` (and, with `more_items`, of the items after it): its
+    wrapped lines (in lower case, or after a line not yet finished) belong to it."""
+    last = item
+    for i in range(item + 1, len(lines)):
+        text = lines[i].text.strip()
+        if not text:
+            continue
+        unfinished = lines[last].text.rstrip()[-1:] not in _TERMINAL + ":"
+        if not ((more_items and _ITEM_MARKER.match(text)) or text[0].islower() or unfinished):
+            break
+        last = i
+    return last
 
 
 def _opens_with(text: str, openers: tuple[str, ...]) -> bool:
@@ -236,15 +243,7 @@ def _unlabelled_resolutions(ctx: Context) -> Found | None:
         if first is None:
             continue
         if _ITEM_MARKER.match(body[first].text.strip()):
-            last = first
-            for i in range(first + 1, len(body)):
-                text = body[i].text.strip()
-                if not text:
-                    continue
-                unfinished = body[last].text.rstrip()[-1:] not in _TERMINAL + ":"
-                if not (_ITEM_MARKER.match(text) or text[0].islower() or unfinished):
-                    break
-                last = i
+            last = _list_end(body, first, more_items=True)
         else:
             last = max(i for i, line in enumerate(body) if line.text.strip())
         span = ctx.span_of(body[first].start, body[last].end)
