@@ -157,6 +157,7 @@ class VocabularySpec(_Strict):
     lead_in_verbs: Edit | None = None
     resolution_phrases: Edit | None = None
     reason_openers: Edit | None = None
+    decision_infinitives: Edit | None = None
     option_openers: Edit | None = None
     question_words: Edit | None = None
     running_text_words: Edit | None = None
@@ -569,6 +570,7 @@ class Profile:
         self.lead_in_verbs = tuple(w.lower() for w in words["lead_in_verbs"])
         self.resolution_phrases = _compile(words["resolution_phrases"], "vocabulary.resolution_phrases")
         self.reason_openers = tuple(w.lower() for w in words["reason_openers"])
+        self.decision_infinitives = tuple(w.lower() for w in words["decision_infinitives"])
         self.option_openers = tuple(w.lower() for w in words["option_openers"])
         self.question_words = frozenset(w.lower() for w in words["question_words"])
         self.running_text_words = frozenset(w.lower() for w in words["running_text_words"])

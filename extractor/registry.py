@@ -144,7 +144,7 @@ FIELDS: tuple[FieldDef, ...] = (
     FieldDef("decision_date", dates.decision_date, needs=("dates",),
              scores=(Score("decision_date", lambda r: r.decision_date.isoformat() if r.decision_date else None,
                            _gold("decision_date")),)),
-    FieldDef("decision", sections.decision, label_groups=("decision", "decision_maker_of", "decision_and_reasons"),
+    FieldDef("decision", sections.decision, needs=("subject",), label_groups=("decision", "decision_maker_of", "decision_and_reasons"),
              record_groups=("decision", "decision_and_reasons"),
              scores=(Score("decision", lambda r: r.decision, _gold("decision"), "similar"),)),
     FieldDef("reasons", sections.reasons, label_groups=("reasons", "decision_and_reasons"), record_groups=("reasons",),

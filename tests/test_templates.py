@@ -1204,3 +1204,29 @@ def test_a_rejected_option_named_by_number_is_the_option_set_out(extractor):
         "Publication date: 01/05/2025\n"
     )
     assert record.rejected_options == ["Option 2 - Defer (i) The budget. (ii) A review in the autumn."]
+
+
+@pytest.mark.parametrize("verb", ["approve", "designate", "award"])
+def test_an_issue_page_states_its_decision_as_a_sentence_of_its_own(extractor, verb):
+    record = extractor.extract_text(
+        f"Issue details\n\nTo {verb} the nomination of the Old Forge\n\n"
+        f"To {verb} the nomination of the Old Forge as an asset of community value, as set out below\n\n"
+        "Decision type: Non-key\n\nDecision status: Recommendations Approved\n"
+    )
+    assert record.subject == f"To {verb} the nomination of the Old Forge"
+    assert record.decision == f"To {verb} the nomination of the Old Forge as an asset of community value, as set out below"
+
+
+@pytest.mark.parametrize("purpose", ["To present the task group's report for consideration.",
+                                     "Report sets out recommendations for the purchase of vehicles."])
+def test_a_purpose_before_the_labels_is_not_a_decision(extractor, purpose):
+    record = extractor.extract_text(f"Issue details\n\nRefuse vehicles\n\n{purpose}\n\nDecision type: Key\n")
+    assert record.decision is None
+
+
+def test_a_decision_history_table_is_not_the_decision(extractor):
+    record = extractor.extract_text(
+        "Decision Details\nTitle: Grounds maintenance\nDecision Proposed:\nNo decision proposed.\n"
+        "Decision History\nDate & Time Created  User  Status\n21/02/2023 15:03  A User  Created\n"
+    )
+    assert record.decision is None

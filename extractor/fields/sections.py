@@ -83,7 +83,8 @@ def text_section(field: str) -> Callable[[Context, Mapping[str, Found | None]], 
 
 
 def decision(ctx: Context, found: Mapping[str, Found | None]) -> Found | None:
-    return ctx.memo("decision_with_tail", _decision_with_tail)[0]
+    decided = ctx.memo("decision_with_tail", _decision_with_tail)[0]
+    return decided or _stated_decision(ctx, found.get("subject"))
 
 
 def _decision_with_tail(ctx: Context) -> tuple[Found | None, Found | None, Found | None]:
@@ -170,6 +171,20 @@ def _decision(ctx: Context) -> Found | None:
             span = ctx.span_of(span.start, span.end + 1)
         return Found(" ".join(span.text.split()), span, Method.pattern)
     return _under_decision_of(ctx) or _unlabelled_resolutions(ctx)
+
+
+def _stated_decision(ctx: Context, subject: Found | None) -> Found | None:
+    """An issue page states what was decided as a sentence of its own, with no heading: "To approve
+    the request for the inclusion of 23 buildings on the register ...", a paragraph before the first
+    label that opens with the infinitive of a decision (not of a purpose: "To present the report
+    ..."), and is not the title."""
+    title = " ".join(subject.value.split()).rstrip(" .") if subject else None
+    for hit in ctx.layout.hits[:1]:
+        for paragraph in _paragraph_spans(ctx, ctx.span_of(0, hit.start)):
+            text = " ".join(paragraph.text.split())
+            if text.rstrip(" .") != title and _opens_with(text, ctx.profile.decision_infinitives):
+                return Found(text, paragraph, Method.pattern, 0.5)
+    return None
 
 
 def reasons(ctx: Context, found: Mapping[str, Found | None]) -> Found | None:
