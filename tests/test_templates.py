@@ -1230,3 +1230,21 @@ def test_a_decision_history_table_is_not_the_decision(extractor):
         "Decision History\nDate & Time Created  User  Status\n21/02/2023 15:03  A User  Created\n"
     )
     assert record.decision is None
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("Date of report: 5 March 2024", [("other", dt.date(2024, 3, 5))]),
+        ("Consultation closes | 1 July 2024 at 5pm", [("other", dt.date(2024, 7, 1))]),
+        ("DATE ADDED TO REGISTER: 05.03.24", [("other", dt.date(2024, 3, 5))]),
+        # not a label over a date alone: a sentence, a numbered item, a date inside prose
+        ("The report was circulated on: 5 March 2024", []),
+        ("Option 2: 5 March 2024", []),
+        ("Timetable: consultation from 5 March 2024 to 1 July 2024", []),
+    ],
+)
+def test_a_date_under_a_label_odr_does_not_know_has_no_role_forced_on_it(extractor, line, expected):
+    record = extractor.extract_text(f"Record of Decision\nSubject: Allotment rents\n{line}\nDecision: To raise rents by 4%.\n")
+    assert [(d.kind.value, d.value) for d in record.dates] == expected
+    assert record.decision_date is None

@@ -172,6 +172,7 @@ def _numbering(ctx: Context) -> re.Pattern:
 
 def _dated(ctx: Context) -> list[DatedValue]:
     dated = _labelled_dates(ctx)
+    dated.extend(_unknown_label_dates(ctx))
     dated.extend(_decision_heading_date(ctx))
     by_line = _dates_by_line(ctx)
     if not any(d.kind == DateKind.signed for d in dated):
@@ -198,6 +199,41 @@ def _labelled_dates(ctx: Context) -> list[DatedValue]:
             where = Span(span.text[start:end], span.start, span.end, span.page, span.weight)
             dated.append(DatedValue(kind, value, " ".join(hit.label.split()), Found(value, where, Method.label)))
     return dated
+
+
+# "Date of report: 5 March 2024": a label-like phrase before ':' or '|', and its value
+_LABEL_AND_VALUE = re.compile(r"^[^\S\n]*(?P<label>[^\W\d_][^:|\n]{2,80}?)[^\S\n]*[:|][^\S\n]*(?P<value>\S.*?)[^\S\n]*$")
+# what may follow a date that is a label's whole value: a time ("10.30am", "14:00", "at 5pm")
+_TIME = re.compile(r"\s*(?:,|at)?\s*\d{1,2}(?:[:.]\d\d)*\s*(?:[ap]\.?m\.?)?\s*$", re.IGNORECASE)
+
+
+def _unknown_label_dates(ctx: Context) -> list[DatedValue]:
+    """Dates under a label no date group knows ('Date of report: 5 March 2024', 'Consultation closes:
+    1 July 2024'; a heading that only ends a section, or a label read by its meaning as some other
+    field, counts as unknown): a date whose role odr cannot name, kind `other`. Only a label that
+    reads as one (short, capitalised, not a sentence's opening, no figures) over a date alone."""
+    # lines whose label odr knows: an exact synonym of a field's group, or a date group's by meaning
+    labelled = {hit.line_index for hit in ctx.layout.hits
+                if hit.spec.kind != "stop" and (not hit.by_meaning or hit.spec.date_kind is not None)}
+    out = []
+    for index, line in enumerate(ctx.document.lines):
+        if index in labelled or not _DIGIT.search(line.text):
+            continue
+        match = _LABEL_AND_VALUE.match(line.text)
+        if match is None:
+            continue
+        label, value = match["label"], match["value"]
+        words = label.split()
+        if (len(words) > ctx.profile.settings.max_label_words or not label[0].isupper() or _DIGIT.search(label)
+                or words[0].lower() in ctx.profile.sentence_openers):
+            continue
+        dates = find_dates(value, ctx.reference_year(), whole_value=True)
+        if len(dates) != 1 or dates[0][1] != 0 or not (dates[0][2] == len(value) or _TIME.fullmatch(value[dates[0][2] :])):
+            continue
+        start = line.start + match.start("value")
+        where = ctx.span_of(start + dates[0][1], start + dates[0][2])
+        out.append(DatedValue(DateKind.other, dates[0][0], " ".join(words), Found(dates[0][0], where, Method.pattern)))
+    return out
 
 
 def _decision_heading_date(ctx: Context) -> list[DatedValue]:
