@@ -7,15 +7,15 @@ from collections.abc import Callable, Mapping
 
 from models import Method
 
+from ..document import LIST_MARKER
 from ..layout import BARE_MARKER, Span, carries_on, continues
 from ..profile import Profile
 from . import Context, Found
 from .dates import find_dates
 
-_ITEM_MARKER = re.compile(
-    r"^(?:(?P<bullet>[-–•*·▪●◦o])\s+|(?P<number>\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])\s+|(?P<option>Option\s+\d+\b))",
-    re.IGNORECASE,
-)
+# A list item's marker: the document's one list-marker grammar (read here in either case, and with
+# a Courier "o" bullet as text renderings of Word lists print it), or an "Option N" heading.
+_ITEM_MARKER = re.compile(rf"^(?:(?:{LIST_MARKER}|o)\s+|(?P<option>Option\s+\d+\b))", re.IGNORECASE)
 _OPTION_PREFIX = re.compile(r"^Option\s+\d+\s*[:.\-–]?\s*", re.IGNORECASE)
 _TERMINAL = ".!?;"
 
