@@ -32,8 +32,11 @@ GOLD_DATE_KINDS = {
     "comes_into_force_if_not_called_in": "effective",
     "call_in_deadline": "call_in_expiry",
     "call_in_expiry": "call_in_expiry",
+    "implementation_not_before": "effective",
     "cabinet_committee_consideration": "meeting",
     "cabinet_meeting": "meeting",
+    "consultative_meeting": "meeting",
+    "meeting": "meeting",
 }
 # Texts (decision, reasons) match when this similar after normalising (see `normal_text`).
 SIMILARITY = 0.9
