@@ -54,7 +54,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, TextIO
 
-from models import ErrorKind, ExtractionError
+from models import ErrorKind, ExtractionError, printable_path
 
 from . import writers
 from .errors import ExtractionFailure
@@ -69,45 +69,94 @@ _GLOB_CHARS = set("*?[")
 # inputs
 
 
+class Inputs(list):
+    """The input paths, in order; `refused`: those not to be read, each with what it leads to (a
+    symbolic link found in a folder or by a glob that leads out of it: not followed unless asked)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.refused: dict[str, str] = {}
+
+
 def expand_inputs(inputs: Iterable[str | os.PathLike], *, extensions: Iterable[str] = (),
-                  exclude: Iterable[str | os.PathLike] = ()) -> list[str]:
+                  exclude: Iterable[str | os.PathLike] = (), follow_symlinks: bool = False) -> Inputs:
     """Files, folders (walked recursively, hidden entries skipped) and glob patterns -> unique paths.
 
     `extensions` (e.g. ("pdf", "txt")) limits what a folder walk or glob picks up; files named
     explicitly are always taken. A missing path or an empty pattern is kept as given so that the
-    batch records it as a `not_found` error."""
+    batch records it as a `not_found` error. A symbolic link met in a folder (or by a glob, in the
+    folder before its first wildcard) that leads out of that folder is an input that is refused
+    (`Inputs.refused`), unless `follow_symlinks`; one that stays inside is the file it leads to."""
     suffixes = {"." + e.lower().lstrip(".") for e in extensions}
     excluded = {os.path.realpath(p) for p in exclude}
     seen: set[str] = set()
-    result: list[str] = []
+    result = Inputs()
 
-    def add(path: str, *, walked: bool) -> None:
-        if walked and suffixes and Path(path).suffix.lower() not in suffixes:
+    def add(path: str, *, folder: str | None = None) -> None:
+        if folder is not None and suffixes and Path(path).suffix.lower() not in suffixes:
             return
-        key = os.path.realpath(path)
-        if key in seen or key in excluded:
+        target = os.path.realpath(path)
+        leaves = folder is not None and not follow_symlinks and not _inside(target, folder)
+        key = path if leaves else target  # a link refused is an input of its own
+        if key in seen or target in excluded:
             return
         seen.add(key)
         result.append(path)
+        if leaves:
+            result.refused[path] = target
 
     for item in inputs:
         item = os.fspath(item)
         if os.path.isdir(item):
-            for root, dirs, files in os.walk(item):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if not name.startswith("."):
-                        add(os.path.join(root, name), walked=True)
+            for path in _walk(item, follow_symlinks, result):
+                add(path, folder=os.path.realpath(item))
         elif os.path.lexists(item) or not (_GLOB_CHARS & set(item)):
-            add(item, walked=False)
+            add(item)
         else:
-            matches = sorted(glob.glob(item, recursive=True))
-            files = [m for m in matches if os.path.isfile(m)]
-            if not files:
-                add(item, walked=False)  # becomes a not_found error: the pattern matched nothing
-            for match in files:
-                add(match, walked=True)
+            matches = [m for m in sorted(glob.glob(item, recursive=True)) if not os.path.isdir(m)]
+            if not matches:
+                add(item)  # becomes a not_found error: the pattern matched nothing
+            base = os.path.realpath(_glob_base(item))
+            for match in matches:
+                add(match, folder=base)
     return result
+
+
+def _walk(folder: str, follow_symlinks: bool, result: Inputs) -> Iterator[str]:
+    """Every file under `folder`, hidden entries skipped. A linked folder is walked when following
+    links (each real folder once); otherwise one that leads out of `folder` is refused as an input of
+    its own (one inside is walked where it really is)."""
+    top = os.path.realpath(folder)
+    visited = {top}
+    for root, dirs, files in os.walk(folder, followlinks=follow_symlinks):
+        kept = []
+        for name in sorted(d for d in dirs if not d.startswith(".")):
+            path = os.path.join(root, name)
+            target = os.path.realpath(path)
+            if not os.path.islink(path) or (follow_symlinks and target not in visited):
+                visited.add(target)
+                kept.append(name)
+            elif not follow_symlinks and not _inside(target, top) and path not in result.refused:
+                result.append(path)
+                result.refused[path] = target
+        dirs[:] = kept
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield os.path.join(root, name)
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _glob_base(pattern: str) -> str:
+    """The folder a glob pattern searches: its path up to the first part with a wildcard."""
+    parts = []
+    for part in Path(pattern).parts:
+        if _GLOB_CHARS & set(part):
+            break
+        parts.append(part)
+    return os.path.join(*parts) if parts else "."
 
 
 # --------------------------------------------------------------------------------------------------
@@ -453,6 +502,7 @@ def run_batch(
     replace: bool = False,
     evidence: bool = True,
     extensions: Iterable[str] = (),
+    follow_symlinks: bool = False,
     progress: Progress | bool | None = None,
     stop_after: int | None = None,
     exclude: Iterable[str | os.PathLike] = (),
@@ -463,13 +513,14 @@ def run_batch(
 
     An OUT that holds an earlier run's output is refused unless `resume` (add to it) or `replace`
     (start again; a database keeps its other tables). `factory` builds a worker's extractor (anything
-    with extract_file/extract_bytes); `limits` are each file's time limit and memory cap; `exclude`:
+    with extract_file/extract_bytes); `limits` are each file's time limit and memory cap;
+    `follow_symlinks`: read what links leading out of a folder lead to (expand_inputs); `exclude`:
     files a folder walk or glob must not take as inputs (the archive's manifest); `stop_after` (a test
     hook) behaves like Ctrl-C once that many results are in; `options` are recorded with the run (the
     .db `runs` table)."""
     started = time.monotonic()
     own: dict[str, object] = {"workers": workers, "timeout": limits.timeout, "max_memory": limits.max_memory,
-                              "resume": resume, "replace": replace, "evidence": evidence,
+                              "resume": resume, "replace": replace, "evidence": evidence, "follow_symlinks": follow_symlinks,
            "extensions": list(extensions)}
     if isinstance(factory, ExtractorSpec):
         own.update(profiles=list(factory.profiles), model=factory.model)
@@ -477,7 +528,7 @@ def run_batch(
     sink = writers.sink_for(output, sink_options or writers.SinkOptions())
     journal = Journal(sink.path)
     journal.lock()
-    summary = Summary(output=str(sink.path))
+    summary = Summary(output=printable_path(str(sink.path)))
     try:
         if not (resume or replace) and sink.has_output():
             raise writers.OutputError(f"{sink.path} holds an earlier run's output: --resume adds to it, --replace starts again")
@@ -485,12 +536,13 @@ def run_batch(
             _finalize(sink, journal, carry_over=True)
         journal.discard()
         existing = _existing_keys(sink) if resume else Keys()
-        paths = expand_inputs(inputs, extensions=extensions, exclude=(sink.path, journal.path, *exclude))
+        paths = expand_inputs(inputs, extensions=extensions, exclude=(sink.path, journal.path, *exclude),
+                              follow_symlinks=follow_symlinks)
         summary.inputs = len(paths)
         # Inputs that failed earlier without a readable file (no sha256) are tried again; their old
         # entries are dropped when OUT is rebuilt so that nothing is written twice.
-        retry = {p for p in paths if p in existing.unhashed_paths}
-        has_entry = {os.path.realpath(p) for p in existing.paths - retry}
+        retry = {printable_path(p) for p in paths} & existing.unhashed_paths
+        has_entry = {_entry_key(p) for p in existing.paths - retry}
         journal.open()
         interrupted = False
         previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -528,43 +580,63 @@ def run_batch(
     return summary
 
 
-def _dispatch(paths, factory, workers, limits, owners, has_entry, evidence, journal, summary, bar,
+def _dispatch(paths: Inputs, factory, workers, limits, owners, has_entry, evidence, journal, summary, bar,
               stop_after) -> None:
     """`owners`: sha256 -> path of its record or error entry in OUT (grows as results arrive);
-    `has_entry`: real paths of the inputs OUT already has an entry for."""
+    `has_entry`: `_entry_key`s of the inputs OUT already has an entry for."""
     if not paths:
         return
     owners = dict(owners)
+    count = 0
+
+    def record(path: str, result: tuple) -> None:
+        nonlocal count
+        kind, sha, line, error_kind = result
+        if sha is not None and sha in owners:  # the content has an entry; this path may not
+            if _entry_key(path) in has_entry:
+                summary.skipped += 1
+            else:
+                entry = writers.duplicate_entry(printable_path(path), sha, owners[sha])
+                journal.write(json.dumps(entry, ensure_ascii=False))
+                summary.duplicates += 1
+        else:
+            if sha is not None:
+                owners[sha] = printable_path(path)
+            journal.write(line)
+            if kind == "ok":
+                summary.ok += 1
+            else:
+                summary.failed += 1
+                summary.kinds[error_kind] = summary.kinds.get(error_kind, 0) + 1
+                summary.failures.append((printable_path(path), error_kind or ""))
+        bar.update(summary)
+        count += 1
+        if stop_after is not None and count >= stop_after:
+            raise _Interrupted()
+
+    for path, target in paths.refused.items():
+        record(path, _error_message(ExtractionFailure(
+            ErrorKind.unsupported_format, f"a symbolic link out of the input folder, to {target}: not followed",
+            path=path, advice="--follow-symlinks reads what links lead to").to_error()))
+    tasks = [p for p in paths if p not in paths.refused]
+    if not tasks:
+        return
     _warm(factory)
     max_bytes = getattr(getattr(factory, "options", None), "max_bytes", None) or ReadOptions().max_bytes
-    results = run(paths, _starter(factory, frozenset(owners), evidence), workers=workers or os.cpu_count() or 1,
+    results = run(tasks, _starter(factory, frozenset(owners), evidence), workers=workers or os.cpu_count() or 1,
                   limits=limits)
     with contextlib.closing(results):
-        for count, (index, result) in enumerate(results, 1):
-            path = paths[index]
+        for index, result in results:
+            path = tasks[index]
             if isinstance(result, ExtractionFailure):  # its worker was killed or died: the main process says so
                 result.path, result.sha256 = path, _sha256_of_regular_file(path, max_bytes)
                 result = _error_message(result.to_error())
-            kind, sha, line, error_kind = result
-            if sha is not None and sha in owners:  # the content has an entry; this path may not
-                if os.path.realpath(path) in has_entry:
-                    summary.skipped += 1
-                else:
-                    journal.write(json.dumps(writers.duplicate_entry(path, sha, owners[sha]), ensure_ascii=False))
-                    summary.duplicates += 1
-            else:
-                if sha is not None:
-                    owners[sha] = path
-                journal.write(line)
-                if kind == "ok":
-                    summary.ok += 1
-                else:
-                    summary.failed += 1
-                    summary.kinds[error_kind] = summary.kinds.get(error_kind, 0) + 1
-                    summary.failures.append((path, error_kind or ""))
-            bar.update(summary)
-            if stop_after is not None and count >= stop_after:
-                raise _Interrupted()
+            record(path, result)
+
+
+def _entry_key(path: str) -> str:
+    """How an input and an entry's path are matched: the real path, printable (entries hold that)."""
+    return printable_path(os.path.realpath(path))
 
 
 def _warm(factory: Callable) -> None:

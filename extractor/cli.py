@@ -207,6 +207,8 @@ def extract(ctx, files, output, pretty, replace, csv_raw, no_evidence, timeout, 
 @click.option("--resume", is_flag=True, help="Keep OUT and skip inputs whose sha256 is already in it.")
 @click.option("--ext", "extensions", multiple=True, metavar="EXT",
               help="Only take files with this suffix from folders and globs (e.g. --ext pdf --ext txt).")
+@click.option("--follow-symlinks", is_flag=True,
+              help="Read what symbolic links in a folder lead to, even outside it [default: such a link is an error entry].")
 @output_options
 @click.option("--progress/--no-progress", default=None, help="Progress bar [default: when stderr is a terminal].")
 @worker_options
@@ -216,8 +218,8 @@ def extract(ctx, files, output, pretty, replace, csv_raw, no_evidence, timeout, 
                    "and council. The manifest itself is not an input.")
 @verbosity_option
 @read_options
-def batch(inputs, output, workers, timeout, max_memory, resume, extensions, replace, csv_raw, no_evidence, progress,
-          council, manifest, verbosity, **reading) -> None:
+def batch(inputs, output, workers, timeout, max_memory, resume, extensions, follow_symlinks, replace, csv_raw,
+          no_evidence, progress, council, manifest, verbosity, **reading) -> None:
     """Extract every file in INPUTS (files, folders, globs) into OUT.
 
     Every input ends as one record, error or duplicate entry. An OUT holding an earlier run's output
@@ -241,6 +243,7 @@ def batch(inputs, output, workers, timeout, max_memory, resume, extensions, repl
     try:
         summary = run_batch(inputs, output, factory=spec, workers=workers, limits=worker_limits(timeout, max_memory),
                             resume=resume, replace=replace, evidence=not no_evidence, extensions=extensions,
+                            follow_symlinks=follow_symlinks,
                             progress=False if verbosity < 0 else progress, options=options,
                             sink_options=SinkOptions(csv_raw=csv_raw, manifest=manifest),
                             exclude=[manifest] if manifest is not None else [])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from models import ErrorKind, ExtractionError
+from models import ErrorKind, ExtractionError, printable_path
 
 # What the user can do about each kind, appended to the one-line message.
 _ADVICE = {
@@ -25,8 +25,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def _visible(text: str) -> str:
-    """Control characters (newline, tab, escape, NUL) shown as escapes, so they cannot break the line."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    """Control characters (newline, tab, escape, NUL) shown as escapes, so they cannot break the line;
+    bytes of a file name that are not UTF-8 as \\xNN, so it can be printed at all."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], printable_path(text))
 
 
 class ExtractionFailure(Exception):

@@ -18,6 +18,7 @@ from .record import (
     Person,
     SourceFormat,
     SourceInfo,
+    printable_path,
 )
 
 __all__ = [
@@ -39,4 +40,5 @@ __all__ = [
     "Person",
     "SourceFormat",
     "SourceInfo",
+    "printable_path",
 ]

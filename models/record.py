@@ -8,10 +8,25 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 SCHEMA_VERSION = "2.1"
+
+
+def printable_path(path: str) -> str:
+    """A file name as text any output can hold: bytes that are not UTF-8 (which Python keeps as
+    surrogate escapes) shown as \\xNN, e.g. 'caf\\xe9.txt' for a Latin-1 'café.txt'."""
+    try:
+        raw = path.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that no undecodable byte stands for
+        return path.encode("utf-8", "backslashreplace").decode("utf-8")
+    return raw.decode("utf-8", "backslashreplace")
+
+
+# A path in a record or an error entry: printable_path applied on the way in.
+PathText = Annotated[str, AfterValidator(printable_path)]
 
 
 class _Strict(BaseModel):
@@ -108,7 +123,7 @@ class Evidence(_Strict):
 
 
 class SourceInfo(_Strict):
-    path: str | None = Field(default=None, description="the input file's path as given")
+    path: PathText | None = Field(default=None, description="the input file's path as given (bytes that are not UTF-8 as \\xNN)")
     sha256: str | None = Field(default=None, description="SHA-256 of the file's bytes")
     format: SourceFormat = Field(description="the format sniffed from the bytes: pdf, docx, html or text")
     pages: int = Field(description="number of pages (1 for text, HTML and Word)")
@@ -156,7 +171,7 @@ class ExtractionError(_Strict):
     """What a batch records for an input that could not be turned into a record."""
 
     schema_version: str = Field(default=SCHEMA_VERSION, description="the version of this schema the entry follows")
-    path: str = Field(description="the input path as given")
+    path: PathText = Field(description="the input path as given (bytes that are not UTF-8 as \\xNN)")
     sha256: str | None = Field(default=None, description="SHA-256 of the file's bytes, when it could be read")
     kind: ErrorKind = Field(description="not_found, empty, unsupported_format, corrupt, encrypted, no_text_layer, too_large, timeout or internal")
     message: str = Field(description="one line: the file, the kind, what to do")

@@ -48,7 +48,7 @@ from extractor.output import atomic_writer
 from extractor.pipeline import Extractor
 from extractor.readers import ReadOptions, ocr, read_file
 from extractor.workers import Limits
-from models import DecisionRecord, ErrorKind
+from models import DecisionRecord, ErrorKind, printable_path
 
 ROOT = Path(__file__).resolve().parents[1]
 MB = 1024 * 1024
@@ -254,6 +254,21 @@ def _file(name: str, data: bytes | Callable[[], bytes]) -> Callable[[Path], Path
     return make
 
 
+def _latin1_name(name: bytes, data: bytes) -> Callable[[Path], Path]:
+    """A file whose name is not UTF-8 (Python keeps it with surrogate escapes)."""
+
+    def make(folder: Path) -> Path:
+        path = Path(os.fsdecode(os.path.join(os.fsencode(folder), name)))
+        path.write_bytes(data)
+        return path
+
+    return make
+
+
+def _printed_name(record: DecisionRecord) -> None:
+    assert record.source.path.endswith("caf\\xe9 d\\xe9cision.txt")
+
+
 def _big_text(folder: Path) -> Path:
     path = folder / "fifty megabytes.txt"
     line = b"Subject: a line of an enormous text file, repeated to fifty megabytes\n"
@@ -310,6 +325,9 @@ GALLERY = [
     Item("a directory", _directory, ErrorKind.unsupported_format, message="directory"),
     Item("a missing path", lambda folder: folder / "no such file.pdf", ErrorKind.not_found),
     Item("a newline in the file name", _file("two\nlines.txt", b"\n\n"), ErrorKind.empty),
+    Item("a file name that is not UTF-8", _latin1_name(b"caf\xe9 d\xe9cision.txt", (RECORD_TEXT + "Ref: L1\n").encode()), RECORD,
+         check=_printed_name),
+    Item("an empty file whose name is not UTF-8", _latin1_name(b"vide \xe9.txt", b" \n \n"), ErrorKind.empty),
     Item("path with spaces and unicode", _file("décision – Mill Lane ñ 2024 (final).txt", RECORD_TEXT.encode()),
          RECORD, check=_format("text")),
     Item("ZIP that is not a .docx", _file("archive.docx", plain_zip), ErrorKind.unsupported_format, message="ZIP"),
@@ -335,8 +353,8 @@ IDS = [item.name for item in GALLERY]
 
 
 def _shown(path) -> str:
-    """A path as an error line prints it: control characters escaped."""
-    return str(path).replace("\n", "\\n")
+    """A path as an error line prints it: control characters escaped, bytes that are not UTF-8 as \\xNN."""
+    return printable_path(str(path)).replace("\n", "\\n")
 
 
 def _options(item: Item) -> ReadOptions:
@@ -362,7 +380,7 @@ def test_gallery_through_the_library(item, tmp_path, extractor):
     if item.message:
         assert item.message in line
     error = failure.to_error()
-    assert error.kind == item.expected and error.path == str(path)
+    assert error.kind == item.expected and error.path == printable_path(str(path))
 
 
 @pytest.mark.parametrize("item", GALLERY, ids=IDS)
@@ -431,7 +449,7 @@ def test_a_batch_over_the_gallery_accounts_for_every_input(tmp_path):
     assert summary.ok + summary.failed + summary.duplicates == len(paths)
     # every input has its entry in OUT: a record, an error or a duplicate (same bytes as another input)
     assert len(records) + len(errors) + len(duplicates) == len(entries) == len(paths)
-    assert sorted(e["path"] for e in records + errors + duplicates) == sorted(map(str, paths))
+    assert sorted(e["path"] for e in records + errors + duplicates) == sorted(printable_path(str(p)) for p in paths)
     assert len(duplicates) == 1  # good.txt has the bytes of the unicode-named record
     assert len(errors) + sum(1 for d in duplicates if d["same_as"] in {e["path"] for e in errors}) == \
         sum(1 for item in plain if item.expected != RECORD)
