@@ -7,9 +7,12 @@ from __future__ import annotations
 import csv
 import json
 import os
+import signal
 import sqlite3
+import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -20,7 +23,8 @@ from extractor.batch import _sha256_of_regular_file, expand_inputs, run_batch
 from extractor.cli import cli
 from models import printable_path
 
-REPO = Path(__file__).resolve().parents[1]
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
 
 
 def entries_of(out: Path) -> list[dict]:
@@ -181,9 +185,29 @@ def test_the_main_process_hashes_regular_files_only(tmp_path):
     assert _sha256_of_regular_file(str(small), 5) is None  # over the limit: not read
 
 
+class _HangsOnPipes:
+    """An extractor whose worker never comes back from a FIFO: the main process then hashes the file."""
+
+    def __init__(self):
+        from extractor.batch import ExtractorSpec
+
+        self.inner = ExtractorSpec(model="blank")()
+        self.options = self.inner.options
+
+    def extract_file(self, path):
+        if stat.S_ISFIFO(os.stat(path).st_mode):
+            signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])  # held, as in native code
+            time.sleep(600)
+        return self.inner.extract_file(path)
+
+    def extract_bytes(self, data, path=None):
+        return self.inner.extract_bytes(data, path=path)
+
+
 def test_a_fifo_in_the_folder_never_holds_the_batch(tmp_path):
-    """The worker reading the FIFO is stopped at the time limit, and the main process, which hashes
-    the file of a worker it lost, does not open a FIFO. A hang fails here as a subprocess timeout."""
+    """A FIFO is refused by the reader; and when a worker is lost on one (here it hangs and is killed),
+    the main process, which hashes the file of a worker it lost, does not open it. A hang fails here
+    as a subprocess timeout."""
     root = tmp_path / "archive"
     root.mkdir()
     (root / "a.txt").write_text(text_record(7), encoding="utf-8")
@@ -193,7 +217,16 @@ def test_a_fifo_in_the_folder_never_holds_the_batch(tmp_path):
                           "--timeout", "1", "-j", "1", "--model", "blank", "--no-progress"],
                          capture_output=True, text=True, cwd=REPO, timeout=120)
     assert run.returncode == 1, run.stderr
-    by_path = one_entry_per_input(out, [str(root / "a.txt"), str(root / "pipe.txt")])
-    fifo = by_path[str(root / "pipe.txt")]
-    assert fifo["status"] == "error" and fifo["sha256"] is None
-    assert fifo["kind"] in ("timeout", "unsupported_format")  # refused outright once read_file checks the type
+    fifo = one_entry_per_input(out, [str(root / "a.txt"), str(root / "pipe.txt")])[str(root / "pipe.txt")]
+    assert (fifo["status"], fifo["kind"], fifo["sha256"]) == ("error", "unsupported_format", None)
+
+    lost = tmp_path / "lost.jsonl"
+    script = (f"import sys; sys.path[:0] = [{str(HERE)!r}, {str(REPO)!r}]\n"
+              "from test_inputs import _HangsOnPipes\n"
+              "from extractor.batch import run_batch\n"
+              "from extractor.workers import Limits\n"
+              f"run_batch([{str(root)!r}], {str(lost)!r}, workers=1, factory=_HangsOnPipes, limits=Limits(timeout=0.5))\n")
+    subprocess.run([sys.executable, "-c", script], cwd=REPO, timeout=120, check=True)
+    fifo = one_entry_per_input(lost, [str(root / "a.txt"), str(root / "pipe.txt")])[str(root / "pipe.txt")]
+    assert (fifo["kind"], fifo["sha256"]) == ("timeout", None)
+    assert "killed at the 0.5 s time limit" in fifo["message"]
