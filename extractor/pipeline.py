@@ -18,6 +18,7 @@ from models.record import QUOTE_CHARS
 from .document import MAX_LABEL_CHARS, Document
 from .errors import ExtractionFailure
 from .fields import Context, Found
+from .fields.subject import is_record_heading
 from .layout import Layout
 from .limits import memory_failure
 from .nlp import NLP
@@ -177,9 +178,9 @@ def _decision_label(ctx: Context) -> bool:
 
 
 def _record_heading(ctx: Context) -> bool:
-    head = (line.text for line in ctx.document.lines if line.text.strip())
-    for _, text in zip(range(ctx.profile.settings.record_heading_lines), head, strict=False):
-        if len(text.strip()) <= MAX_LABEL_CHARS and ctx.profile.ends_with_title_heading(text):
+    head = (index for index, line in enumerate(ctx.document.lines) if line.text.strip())
+    for _, index in zip(range(ctx.profile.settings.record_heading_lines), head, strict=False):
+        if len(ctx.document.lines[index].text.strip()) <= MAX_LABEL_CHARS and is_record_heading(ctx, index):
             return True
     return False
 

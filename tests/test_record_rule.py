@@ -199,3 +199,10 @@ def test_no_sample_is_refused(extractor):
     assert len(paths) >= 20
     for path in paths:
         extractor.extract_file(path)
+
+
+@pytest.mark.parametrize("heading", ["RECORD OF DECISION OF THE CABINET", "Decision Notice ED/24/17: Leisure centre hours",
+                                     "Wyvern District Council – Officer Decision Record"])
+def test_a_record_heading_in_any_of_its_shapes_shows_a_record(extractor, heading):
+    record = extractor.extract_text(f"{heading}\n\nThe Portfolio Holder agreed to extend the opening hours.\n")
+    assert record.source.format.value == "text"

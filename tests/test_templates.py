@@ -1248,3 +1248,7 @@ def test_a_date_under_a_label_odr_does_not_know_has_no_role_forced_on_it(extract
     record = extractor.extract_text(f"Record of Decision\nSubject: Allotment rents\n{line}\nDecision: To raise rents by 4%.\n")
     assert [(d.kind.value, d.value) for d in record.dates] == expected
     assert record.decision_date is None
+@pytest.mark.parametrize("line", ["CABINET MEMBER DECISION", "Delegated Officer Decision", "Record of Decision by the Leader",
+                                  "OFFICIAL", "PUBLIC"])
+def test_a_kind_of_record_or_a_marking_over_the_labels_is_not_the_title(extractor, line):
+    assert extractor.extract_text(f"{line}\n{LABELS}").subject is None

@@ -118,6 +118,13 @@ def _split_code(ctx: Context, span: Span, method: Method, confidence: float = -1
     return Title(Found(_title_text(text), span, method, confidence))
 
 
+def is_record_heading(ctx: Context, index: int) -> bool:
+    """Whether line `index` is a record's heading ("Record of Decision", "RECORD OF DECISION OF
+    THE CABINET", "Decision Notice ED/24/17: Leisure centre hours", "KENT COUNTY COUNCIL – RECORD
+    OF DECISION"), with or without the record's number and title after it."""
+    return _heading_with_code(ctx, index) is not None
+
+
 @functools.lru_cache(maxsize=8)
 def _heading_start(headings: tuple[str, ...]) -> re.Pattern:
     """A record heading opening a line, whatever follows it (a space, ':', a dash)."""
@@ -148,10 +155,17 @@ def _heading_with_code(ctx: Context, index: int) -> tuple[Found | None, str] | N
     titled = _TITLE_AFTER.match(rest)
     if titled is None:
         return None
-    kinds = ctx.profile.role_words | ctx.profile.heading_words
-    if all(w.lower().strip("()") in kinds for w in titled.group("title").split()):
+    if _names_a_kind(ctx, titled.group("title")):
         return None, ""  # "Officer Decision Record – Executive Decision": the kind of record, no title
     return None, titled.group("title")
+
+
+def _names_a_kind(ctx: Context, text: str) -> bool:
+    """Words that only name a kind of record or who took it ("CABINET MEMBER DECISION", "Executive
+    Decision", "Record of Decision by the Leader"): a heading, never the title."""
+    kinds = ctx.profile.role_words | ctx.profile.heading_words | ctx.profile.connector_words
+    words = [w.lower().strip("()–-:,") for w in text.split()]
+    return bool(words) and all(w in kinds for w in words if w)
 
 
 def _after_title_heading(ctx: Context) -> Title | None:
@@ -251,6 +265,8 @@ def _furniture(ctx: Context, index: int) -> bool:
     text = ctx.document.lines[index].text
     if _heading_with_code(ctx, index) is not None or _only_date(text) or _council_line(ctx, text):
         return True
+    if _names_a_kind(ctx, text):
+        return True
     hits = [h for h in ctx.layout.hits if h.line_index == index]
     if len(hits) == 1:
         value = ctx.layout.line_value(hits[0])
@@ -346,6 +362,12 @@ def _dated_entry(ctx: Context) -> Title | None:
     return None
 
 
+def _title_like(ctx: Context, text: str) -> bool:
+    """A title standing alone, with no heading to announce it, must look like one: two words at
+    least ("OFFICIAL", "PUBLIC" are markings), not a sentence, a date or a URL, not too long."""
+    return len(text.split()) >= 2 and not _NOT_A_TITLE.search(text) and len(text) <= ctx.profile.settings.max_title
+
+
 def _heading_block(ctx: Context) -> Title | None:
     """A heading the document's own structure marks (an HTML h1-h6, a Word heading style) above the
     record's first label, prose between them or not; a page heading, the council's name, a date
@@ -364,7 +386,7 @@ def _heading_block(ctx: Context) -> Title | None:
         text = " ".join(ctx.document.text_of(block).split())
         if index in labelled or _furniture(ctx, index) or text.endswith(":"):
             continue
-        if _NOT_A_TITLE.search(text) or len(text) > ctx.profile.settings.max_title:
+        if not _title_like(ctx, text):
             return None
         return _split_code(ctx, Span(text, block.start, block.end, block.page), Method.pattern, 0.75)
     return None
@@ -387,7 +409,7 @@ def _head_title(ctx: Context) -> Title | None:
         if not _continues(ctx, previous.text, following.text):
             return None
     text = " ".join(line.text.strip() for line in lines)
-    if _NOT_A_TITLE.search(text) or len(text) > settings.max_title or text.rstrip()[-1] in ".:;?":
+    if not _title_like(ctx, text) or text.rstrip()[-1] in ".:;?":
         return None
     span = Span(text, lines[0].start, lines[-1].end, lines[0].page)
     return _split_code(ctx, span, Method.pattern, 0.7)
