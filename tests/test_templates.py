@@ -1252,3 +1252,53 @@ def test_a_date_under_a_label_odr_does_not_know_has_no_role_forced_on_it(extract
                                   "OFFICIAL", "PUBLIC"])
 def test_a_kind_of_record_or_a_marking_over_the_labels_is_not_the_title(extractor, line):
     assert extractor.extract_text(f"{line}\n{LABELS}").subject is None
+
+
+@pytest.mark.parametrize(
+    "text, name, title",
+    [
+        ("Officer Decision Record\nDecision maker: Imogen Dale\nHead of Bereavement Services\nDecision: To set the fees.\n",
+         "Imogen Dale", "Head of Bereavement Services"),
+        ("Record of decision\nDecision: To settle the claim.\nSigned\nOwen Pryce\nHead of Legal Services\nDate 3 May 2024\n",
+         "Owen Pryce", "Head of Legal Services"),
+        ("Record of decision\nDecision: To settle the claim.\nSigned: Owen Pryce\nAssistant Director, Law and Governance\n",
+         "Owen Pryce", "Assistant Director, Law and Governance"),
+    ],
+)
+def test_a_job_title_alone_on_the_line_under_the_name(extractor, text, name, title):
+    record = extractor.extract_text(text)
+    assert (record.decision_maker.name, record.decision_maker.title) == (name, title)
+
+
+@pytest.mark.parametrize(
+    "line, name, portfolio",
+    [
+        ("Councillor(s) consulted: Councillor Priya Mehta, Cabinet Member for Housing", "Priya Mehta", "Housing"),
+        ("Cabinet Members consulted: Cllr Ann Lee (Housing); Cllr Bob Kerr (Finance)", "Ann Lee", "Housing"),
+        ("PORTFOLIO HOLDER CONSULTED: CLLR DAVID ROWE (ENVIRONMENT)", "DAVID ROWE", "ENVIRONMENT"),
+        ("The Cabinet Member for Finance, Councillor Rhys Evans, was consulted and supports the decision.", "Rhys Evans", "Finance"),
+    ],
+)
+def test_the_member_consulted_named_in_a_consultation_line(extractor, line, name, portfolio):
+    record = extractor.extract_text(f"Record of Decision\nDecision Maker: Head of Property\n{line}\nDecision: To approve the lease.\n")
+    assert (record.executive_member.name, record.executive_member.portfolio) == (name, portfolio)
+    assert record.decision_maker.title == "Head of Property"
+
+
+@pytest.mark.parametrize(
+    "text, name, title",
+    [
+        ("Officer Decision Notice\nDecision: To approve the scheme.\nThe decision was made by Councillor Dev Patel, Cabinet "
+         "Member for Transport, on 3 May 2024.\n", "Dev Patel", "Cabinet Member for Transport"),
+        ("Record of decision\nApproved by: Jane Okoro, Director of Finance\nDecision: To write off the debt.\n", "Jane Okoro", "Director of Finance"),
+        ("DECISION NOTICE\nDECISION MAKER: COUNCILLOR JOHN SMITH, CABINET MEMBER FOR HOUSING\nDECISION: TO APPROVE.\n",
+         "JOHN SMITH", "Cabinet Member for Housing"),
+        ("Officer decision\nDecision maker: cllr. Mary O'Brien, Lead Member for Children's Services\nDecision: To approve.\n",
+         "Mary O'Brien", "Lead Member for Children's Services"),
+        ("Record of Officer Decision\nDecision:\nHaving consulted the Portfolio Holder for Planning, Cllr Tim Noakes, I, Greg Hale, "
+         "Head of Planning, approve the fees.\n", "Greg Hale", "Head of Planning"),
+    ],
+)
+def test_more_ways_of_naming_the_decider(extractor, text, name, title):
+    record = extractor.extract_text(text)
+    assert (record.decision_maker.name, record.decision_maker.title) == (name, title)

@@ -338,8 +338,8 @@ class Grammar:
             return Reading(Person(title=self._join(parts)), doubtful=doubtful)
         name = self.strip_honorifics(parts[name_at][1])
         rest = parts[:name_at] + parts[name_at + 1 :]
-        if name_at == 0 and rest and rest[0][2] and not any(self.role(p) for _, p, _ in rest):
-            return Reading(Person(name=name), note=self._join(rest))  # "Cllr Bob Deering (Resources)"
+        if name_at == 0 and rest and rest[0][2] and not self.role(rest[0][1]):
+            return Reading(Person(name=name), note=rest[0][1])  # "Cllr Bob Deering (Resources); Cllr ..."
         return Reading(Person(name=name, title=self._join(rest)))
 
     def _current(self, text: str) -> str:
@@ -623,7 +623,10 @@ def _labelled_maker(ctx: Context) -> tuple[Found | None, Found | None]:
             if _series(ctx, span.text):
                 series = series or Found(reading.person, span, Method.label, 0.5)
                 continue
-            return Found(_with_details_below(ctx, hit, reading.person), span, Method.label), series
+            person = _with_details_below(ctx, hit, reading.person)
+            if person.name is not None and person.title is None:
+                person = Person(name=person.name, title=_title_under(ctx, span))
+            return Found(person, span, Method.label), series
     return None, series
 
 
@@ -668,8 +671,29 @@ def _signature(ctx: Context) -> Found | None:
         span = ctx.layout.line_value(hit)
         reading = read(ctx, span.text) if span else None
         person = _with_details_below(ctx, hit, reading.person if reading else Person())
+        if person.name is not None and person.title is None and span is not None:
+            person = Person(name=person.name, title=_title_under(ctx, span))
         if person.name is not None:
             return Found(person, span or ctx.span_of(hit.start, hit.value_start), Method.label)
+    return None
+
+
+def _title_under(ctx: Context, span: Span) -> str | None:
+    """'Signed' / 'John Carter' / 'Head of Legal Services': a job title printed alone on the line
+    under a name (a signatory's, a decision maker's), with no label of its own."""
+    starts = ctx.memo("line_starts", lambda c: [line.start for line in c.document.lines])
+    index = bisect.bisect_right(starts, span.end)
+    # a label there ends the signature, unless it is only a guess from the line's words ("Head of
+    # Legal Services" read as a heading for "legal")
+    exact = {hit.line_index for hit in ctx.layout.hits if not hit.by_meaning}
+    for line_index in range(index, min(index + 2, len(ctx.document.lines))):
+        text = ctx.document.lines[line_index].text.strip()
+        if not text:
+            continue
+        role = grammar(ctx.profile).role(text)
+        if line_index in exact or role is None or role.body or text.endswith("."):
+            return None
+        return role.title
     return None
 
 
@@ -865,17 +889,19 @@ def _labelled_member(ctx: Context) -> Found | None:
         if span is None or reading is None:
             continue
         person, note = reading.person, reading.note
-        if person.name is None and not (person.title and (g.role(person.title) or g.area(person.title))):
-            continue  # "That the Portfolio Holder: a) approves ...": prose, not a member's name
+        if person.name is None and not (person.title and (g.role(person.title) or g.area(person.title) == person.title)):
+            continue  # "That the Portfolio Holder: a) approves ...": prose, not a member, role or portfolio
         if person.name is None and person.title and _dashed(ctx, hit):
             person = Person(title=g.tidy_title(f"{hit.label} - {person.title}"))  # "Portfolio Holder - Leader"
-        labelled_role = g.role(hit.label)
+        labelled_role = g.role(hit.label) if hit.by_meaning else None  # a role as the label, not a synonym
         if person.title is None and labelled_role is not None and labelled_role.portfolio:
             person = Person(name=person.name, title=labelled_role.title)  # "Cabinet Member for Finance: Cllr A. B. Smith"
         role = g.role(person.title) if person.title else None
         area = role.portfolio if role else None
-        if person.name and person.title and role is None:
+        if person.title and role is None:
             person, note = Person(name=person.name), person.title  # "Cllr Ann Lee, Resources": a portfolio
+        if note and g.is_name(note):
+            note = None  # "Cllr A Jones, Cllr B Smith": a second name, not a portfolio
         portfolio = labelled_portfolio[0] if labelled_portfolio else area or note
         return Found(ExecutiveMember(name=person.name, title=person.title, portfolio=portfolio), span, Method.label)
     return _member_line(ctx)
