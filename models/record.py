@@ -69,7 +69,7 @@ class SourceFormat(str, Enum):
 
 class ErrorKind(str, Enum):
     not_found = "not_found"
-    not_a_record = "not_a_record"  # read, but states no decision field (see extractor/record_rule.py)
+    not_a_record = "not_a_record"  # read, but states no decision field (the record rule, extractor/pipeline.py)
     empty = "empty"
     unsupported_format = "unsupported_format"
     corrupt = "corrupt"
