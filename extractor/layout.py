@@ -269,6 +269,7 @@ class Layout:
             and label[0].isupper()
             and not any(c.isdigit() for c in label)
             and ". " not in label
+            and ">" not in label  # a breadcrumb ("Home > Council > Decisions")
             and words[0].lower() not in self.profile.sentence_openers
         )
 

@@ -146,3 +146,8 @@ def test_a_bold_lead_in_is_the_decisions_not_a_heading(extractor):
             "<h3>Reasons:</h3><p>Demand.</p></body></html>")
     record = extractor.extract_bytes(html.encode(), path="lead-in.html")
     assert record.decision == "That the Cabinet Member:\n1. approves the scheme;\n2. notes the responses."
+
+
+def test_a_breadcrumb_is_no_heading():
+    layout = layout_of("Home > Council and Democracy > Decisions\n\nDecision Maker: Cabinet\n")
+    assert [h.field for h in layout.hits] == ["decision_maker"]
