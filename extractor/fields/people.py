@@ -51,6 +51,7 @@ _HEADING = 40  # a shorter line with no comma at its end, above a capital, is a 
 # A line printed as "Label: value" (a label odr may not know): it starts no sentence of the lines around it.
 _LABEL_LIKE = re.compile(r"^[A-Z][^.:;!?]{0,60}:(?:\s|$)")
 _MEMBER_SENTENCES = 20  # sentences naming a member read for one who was consulted
+_HOLDER_LINES = 40  # lines printing a title-only decider's role read for the name beside it
 
 
 # --------------------------------------------------------------------------------------------------
@@ -444,14 +445,16 @@ class Grammar:
     def _name_before(self, text: str, start: int) -> tuple[int, int, str] | None:
         """'Jane Smith, Head of Highways' / 'Jane Smith (Head of Highways)': the capitalised words
         just before a role and its comma or bracket, when they are a name."""
-        before = re.search(r"((?:[^\s,;:()]+ ){1,5}?)?([^\s,;:()]+)\s*(?:,|\()\s*$", text[:start])
+        floor = max(0, start - 120)  # a name is short: never search the whole text before the role
+        before = re.search(r"((?:[^\s,;:()]+ ){1,5}?)?([^\s,;:()]+)\s*(?:,|\()\s*$", text[floor:start])
         if not before:
             return None
-        words = list(re.finditer(r"[^\s,;:()]+", text[before.start() : before.end()]))
+        offset = floor + before.start()
+        words = list(re.finditer(r"[^\s,;:()]+", text[offset : floor + before.end()]))
         for first in range(len(words)):
-            candidate = text[before.start() + words[first].start() : before.start() + words[-1].end()]
+            candidate = text[offset + words[first].start() : offset + words[-1].end()]
             if self.is_name(candidate):
-                return before.start() + words[first].start(), before.start() + words[-1].end(), self.strip_honorifics(candidate)
+                return offset + words[first].start(), offset + words[-1].end(), self.strip_honorifics(candidate)
         return None
 
     def _name_in_brackets_after(self, text: str, end: int) -> tuple[int, int, str] | None:
@@ -1052,10 +1055,9 @@ def _named(ctx: Context, person: Person) -> Person:
 def _holder_named(ctx: Context, title: str) -> str | None:
     """The name printed beside `title` (or a shorter or longer form of it) anywhere in the record."""
     g = grammar(ctx.profile)
-    key = title.split()[0].casefold()
-    for line in ctx.document.lines:
-        if key not in line.text.casefold():
-            continue
+    key = " ".join(title.split()[:2]).casefold()
+    lines = (line for line in ctx.document.lines if key in " ".join(line.text.split()).casefold())
+    for line in itertools.islice(lines, _HOLDER_LINES):
         for mention in g.mentions(" ".join(line.text.split())):
             if mention.name and mention.role and _prefix_compatible(mention.role.title, title):
                 return mention.name
