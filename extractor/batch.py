@@ -49,7 +49,6 @@ import stat
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar, TextIO
@@ -163,27 +162,38 @@ def _glob_base(pattern: str) -> str:
 # what OUT holds, and the journal
 
 
+# Error kinds that --resume reads again: a fault of the run (the time limit, a crash), not of the file.
+RETRIED_KINDS = frozenset({"timeout", "internal"})
+
+
 @dataclass
 class Keys:
-    """What OUT already accounts for."""
+    """What OUT holds: the entry of each path (by `_entry_key`, the last when a path has two)."""
 
-    sha256: dict[str, str | None] = field(default_factory=dict)  # content -> path of its record or error
-    unhashed_paths: set[str] = field(default_factory=set)        # error entries without a readable file
-    paths: set[str] = field(default_factory=set)                 # every path with an entry of any kind
+    by_path: dict[str, writers.EntryKey] = field(default_factory=dict)
 
     def add(self, key: writers.EntryKey) -> None:
         if key.path is not None:
-            self.paths.add(key.path)
-        if key.status == "duplicate":
-            return
-        if key.sha256:
-            self.sha256.setdefault(key.sha256, key.path)
-        elif key.path is not None:
-            self.unhashed_paths.add(key.path)
+            self.by_path[_entry_key(key.path)] = key
 
-    def has(self, key: writers.EntryKey) -> bool:
-        """Is this entry already here? A record or error by its content, anything else by its path."""
-        return key.sha256 in self.sha256 if key.sha256 and key.status != "duplicate" else key.path in self.paths
+    def owners(self, *, retry_errors: bool = False) -> dict[str, str]:
+        """sha256 -> path of the record or error entry that holds it, errors to be read again left out."""
+        owners: dict[str, str] = {}
+        for key in self.by_path.values():
+            if key.status != "duplicate" and key.sha256 and key.path and not _read_again(key, retry_errors):
+                owners.setdefault(key.sha256, key.path)
+        return owners
+
+
+def _read_again(key: writers.EntryKey, retry_errors: bool) -> bool:
+    """An error entry --resume reads again: a timeout or a crash, one with no content (the file was
+    missing or unreadable), or any with --retry-errors."""
+    return key.status == "error" and (retry_errors or not key.sha256 or key.kind in RETRIED_KINDS)
+
+
+def _entry_key(path: str) -> str:
+    """How an input and an entry's path are matched: the absolute path, printable (entries hold that)."""
+    return os.path.abspath(printable_path(path))
 
 
 class Journal:
@@ -284,25 +294,52 @@ class Journal:
                     yield entry
 
 
-def _finalize(sink: writers.Sink, journal: Journal, *, carry_over: bool, drop_unhashed: AbstractSet[str] = frozenset(),
-              run: writers.Run | None = None) -> None:
-    """OUT := (OUT's entries, when carried over, less the unhashed errors to retry) + the journal's
-    entries not already in it. Idempotent: a journal left behind by a run killed between the rename
-    and its removal adds nothing twice."""
-    old = Keys()
+def _finalize(sink: writers.Sink, journal: Journal, *, carry_over: bool, run: writers.Run | None = None) -> None:
+    """OUT := OUT's entries, when carried over, less those of the paths the journal has a newer entry
+    for, + the journal's last entry for each path. So a path whose file changed, or whose error was
+    read again, keeps one entry. A duplicate follows the path that holds its content now (re-pointed
+    when another path holds it; dropped, to be read again by --resume, when none does). Idempotent: a
+    journal left by a run killed between the rename and its removal yields the same OUT again."""
+    last: dict[str, int] = {}
+    keys = []
+    for index, entry in enumerate(journal.entries()):
+        key = writers.key_of(entry)
+        keys.append(key)
+        if key.path is not None:
+            last[_entry_key(key.path)] = index
+    old = [key for key in sink.entry_keys() if key.path is not None] if carry_over else []
+    final = [k for k in old if _entry_key(k.path or "") not in last]
+    final += [k for i, k in enumerate(keys) if k.path is not None and last[_entry_key(k.path)] == i]
+    owners: dict[str, str] = {}
+    for key in final:
+        if key.status != "duplicate" and key.sha256 and key.path:
+            owners.setdefault(key.sha256, key.path)
+    repointed: list[dict] = []
 
     def keep(key: writers.EntryKey) -> bool:
-        if not key.sha256 and key.status != "duplicate" and key.path in drop_unhashed:
+        if _entry_key(key.path or "") in last:
             return False
-        old.add(key)
-        return True
+        if key.status != "duplicate":
+            return not key.sha256 or owners.get(key.sha256) == key.path
+        holder = owners.get(key.sha256 or "")
+        if holder != key.same_as and holder is not None:
+            repointed.append(writers.duplicate_entry(key.path, key.sha256, holder))
+        return holder == key.same_as
 
     def new_entries() -> Iterator[dict]:
-        for entry in journal.entries():
-            key = writers.key_of(entry)
-            if not old.has(key):
-                old.add(key)
-                yield entry
+        yield from repointed
+        for index, entry in enumerate(journal.entries()):
+            key = keys[index]
+            if key.path is None or last[_entry_key(key.path)] != index:
+                continue
+            holder = owners.get(key.sha256 or "")
+            if key.status == "duplicate" and holder != key.same_as:
+                if holder is None:
+                    continue  # what it shared changed and nothing holds it now: --resume reads it again
+                entry = writers.duplicate_entry(key.path, key.sha256, holder)
+            elif key.status != "duplicate" and key.sha256 and holder != key.path:
+                entry = writers.duplicate_entry(key.path, key.sha256, holder)  # another entry holds it already
+            yield entry
 
     sink.write(new_entries(), keep=keep if carry_over else None, run=run)
 
@@ -499,6 +536,7 @@ def run_batch(
     workers: int | None = None,
     limits: Limits = Limits(),
     resume: bool = False,
+    retry_errors: bool = False,
     replace: bool = False,
     evidence: bool = True,
     extensions: Iterable[str] = (),
@@ -511,8 +549,9 @@ def run_batch(
 ) -> Summary:
     """Extract every input into OUTPUT (format from its suffix). See the module docstring.
 
-    An OUT that holds an earlier run's output is refused unless `resume` (add to it) or `replace`
-    (start again; a database keeps its other tables). `factory` builds a worker's extractor (anything
+    An OUT that holds an earlier run's output is refused unless `resume` (add to it: inputs whose
+    content has an entry are skipped; errors of the kinds in RETRIED_KINDS, or all with `retry_errors`,
+    are read again) or `replace` (start again; a database keeps its other tables). `factory` builds a worker's extractor (anything
     with extract_file/extract_bytes); `limits` are each file's time limit and memory cap;
     `follow_symlinks`: read what links leading out of a folder lead to (expand_inputs); `exclude`:
     files a folder walk or glob must not take as inputs (the archive's manifest); `stop_after` (a test
@@ -520,7 +559,7 @@ def run_batch(
     .db `runs` table)."""
     started = time.monotonic()
     own: dict[str, object] = {"workers": workers, "timeout": limits.timeout, "max_memory": limits.max_memory,
-                              "resume": resume, "replace": replace, "evidence": evidence, "follow_symlinks": follow_symlinks,
+                              "resume": resume, "retry_errors": retry_errors, "replace": replace, "evidence": evidence, "follow_symlinks": follow_symlinks,
            "extensions": list(extensions)}
     if isinstance(factory, ExtractorSpec):
         own.update(profiles=list(factory.profiles), model=factory.model)
@@ -539,10 +578,7 @@ def run_batch(
         paths = expand_inputs(inputs, extensions=extensions, exclude=(sink.path, journal.path, *exclude),
                               follow_symlinks=follow_symlinks)
         summary.inputs = len(paths)
-        # Inputs that failed earlier without a readable file (no sha256) are tried again; their old
-        # entries are dropped when OUT is rebuilt so that nothing is written twice.
-        retry = {printable_path(p) for p in paths} & existing.unhashed_paths
-        has_entry = {_entry_key(p) for p in existing.paths - retry}
+        ledger = _Ledger(paths, existing, existing.owners(retry_errors=retry_errors), journal, summary)
         journal.open()
         interrupted = False
         previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
@@ -554,8 +590,7 @@ def run_batch(
             signal.signal(sig, on_signal)
         bar = progress if isinstance(progress, Progress) else Progress(len(paths), enabled=progress)
         try:
-            _dispatch(paths, factory, workers, limits, existing.sha256, has_entry, evidence, journal, summary,
-                      bar, stop_after)
+            _dispatch(paths, factory, workers, limits, ledger, evidence, bar, stop_after)
         except (_Interrupted, KeyboardInterrupt):
             interrupted = True
         finally:
@@ -566,7 +601,7 @@ def run_batch(
             try:
                 journal.close()
                 run.inputs, run.skipped = summary.inputs, summary.skipped
-                _finalize(sink, journal, carry_over=resume, drop_unhashed=retry, run=run)
+                _finalize(sink, journal, carry_over=resume, run=run)
                 journal.discard()
             except writers.OutputError as exc:
                 raise writers.OutputError(f"{exc}{journal.after_failure()}") from None
@@ -580,63 +615,111 @@ def run_batch(
     return summary
 
 
-def _dispatch(paths: Inputs, factory, workers, limits, owners, has_entry, evidence, journal, summary, bar,
-              stop_after) -> None:
-    """`owners`: sha256 -> path of its record or error entry in OUT (grows as results arrive);
-    `has_entry`: `_entry_key`s of the inputs OUT already has an entry for."""
-    if not paths:
-        return
-    owners = dict(owners)
-    count = 0
+class _Ledger:
+    """The main process's account of a batch as results arrive: which path holds each content, and how
+    each path was settled. When a path's old entry held content its file no longer has, the paths that
+    leaned on that entry (inputs settled against it, duplicates in OUT) are read again."""
 
-    def record(path: str, result: tuple) -> None:
-        nonlocal count
+    def __init__(self, inputs: list[str], existing: Keys, owners: dict[str, str], journal: Journal, summary: Summary):
+        self.inputs = set(inputs)
+        self.existing = existing
+        self.owners = dict(owners)                  # sha256 -> path of its record or error entry
+        self.done = frozenset(owners)               # what workers may skip reading
+        self.journal = journal
+        self.summary = summary
+        self.leaning: dict[str, set[str]] = {}      # sha256 -> paths settled against its holder
+        self.again: dict[str, None] = {}            # paths to read again, whatever OUT holds (in order)
+        self.settled: dict[str, str] = {}           # path -> the Summary counter it was counted in
+
+    def settle(self, path: str, result: tuple) -> None:
         kind, sha, line, error_kind = result
-        if sha is not None and sha in owners:  # the content has an entry; this path may not
-            if _entry_key(path) in has_entry:
-                summary.skipped += 1
+        self._uncount(path)
+        old = self.existing.by_path.get(_entry_key(path))
+        if old is not None and old.status != "duplicate" and old.sha256 and old.path and old.sha256 != sha \
+                and self.owners.get(old.sha256) == old.path:
+            self._release(old.sha256, old.path)  # the file changed: its old content needs another holder
+        if sha is not None and sha in self.owners:  # the content has an entry; this path may not
+            holder = self.owners[sha]
+            self.leaning.setdefault(sha, set()).add(path)
+            if old is not None and old.sha256 == sha and (
+                    old.path == holder if old.status != "duplicate" else old.same_as == holder):
+                self._count(path, "skipped")
             else:
-                entry = writers.duplicate_entry(printable_path(path), sha, owners[sha])
-                journal.write(json.dumps(entry, ensure_ascii=False))
-                summary.duplicates += 1
+                entry = writers.duplicate_entry(printable_path(path), sha, holder)
+                self.journal.write(json.dumps(entry, ensure_ascii=False))
+                self._count(path, "duplicates")
+        elif kind == "skip":  # its worker knew the content as held, but its holder has changed since
+            self.again[path] = None
         else:
             if sha is not None:
-                owners[sha] = printable_path(path)
-            journal.write(line)
-            if kind == "ok":
-                summary.ok += 1
-            else:
-                summary.failed += 1
-                summary.kinds[error_kind] = summary.kinds.get(error_kind, 0) + 1
-                summary.failures.append((printable_path(path), error_kind or ""))
-        bar.update(summary)
+                self.owners[sha] = printable_path(path)
+            self.journal.write(line)
+            self._count(path, "ok" if kind == "ok" else "failed", error_kind)
+
+    def _release(self, sha: str, holder: str) -> None:
+        del self.owners[sha]
+        for path in sorted(self.leaning.pop(sha, ())):
+            self.again[path] = None
+        for key in self.existing.by_path.values():  # entries in OUT that shared it, inputs or not
+            if key.status == "duplicate" and key.sha256 == sha and key.same_as == holder and key.path:
+                self.again.setdefault(key.path, None)
+
+    def _count(self, path: str, counter: str, error_kind: str | None = None) -> None:
+        setattr(self.summary, counter, getattr(self.summary, counter) + 1)
+        if counter == "failed":
+            self.summary.kinds[error_kind or ""] = self.summary.kinds.get(error_kind or "", 0) + 1
+            self.summary.failures.append((printable_path(path), error_kind or ""))
+        self.settled[path] = counter
+
+    def _uncount(self, path: str) -> None:
+        """A path read again counts once, as it ends; one that was not an input counts as one now."""
+        counter = self.settled.pop(path, None)
+        if counter is not None:
+            setattr(self.summary, counter, getattr(self.summary, counter) - 1)
+            if counter == "failed":
+                kind = next(k for p, k in reversed(self.summary.failures) if p == printable_path(path))
+                self.summary.failures.remove((printable_path(path), kind))
+                self.summary.kinds[kind] -= 1
+        elif path not in self.inputs:
+            self.inputs.add(path)
+            self.summary.inputs += 1
+
+
+def _dispatch(paths: Inputs, factory, workers, limits, ledger: _Ledger, evidence, bar, stop_after) -> None:
+    """Every input to the ledger: the refused at once, the others read by workers; then, until none is
+    left, the paths that leaned on an entry whose file changed, read again whatever OUT holds."""
+    count = 0
+
+    def settle(path: str, result: tuple) -> None:
+        nonlocal count
+        ledger.settle(path, result)
+        bar.update(ledger.summary)
         count += 1
         if stop_after is not None and count >= stop_after:
             raise _Interrupted()
 
     for path, target in paths.refused.items():
-        record(path, _error_message(ExtractionFailure(
+        settle(path, _error_message(ExtractionFailure(
             ErrorKind.unsupported_format, f"a symbolic link out of the input folder, to {target}: not followed",
             path=path, advice="--follow-symlinks reads what links lead to").to_error()))
-    tasks = [p for p in paths if p not in paths.refused]
+    tasks: list[str] = [p for p in paths if p not in paths.refused]
     if not tasks:
         return
     _warm(factory)
     max_bytes = getattr(getattr(factory, "options", None), "max_bytes", None) or ReadOptions().max_bytes
-    results = run(tasks, _starter(factory, frozenset(owners), evidence), workers=workers or os.cpu_count() or 1,
-                  limits=limits)
-    with contextlib.closing(results):
-        for index, result in results:
-            path = tasks[index]
-            if isinstance(result, ExtractionFailure):  # its worker was killed or died: the main process says so
-                result.path, result.sha256 = path, _sha256_of_regular_file(path, max_bytes)
-                result = _error_message(result.to_error())
-            record(path, result)
-
-
-def _entry_key(path: str) -> str:
-    """How an input and an entry's path are matched: the real path, printable (entries hold that)."""
-    return printable_path(os.path.realpath(path))
+    done = ledger.done
+    while tasks:  # each round reads again only what an earlier one settled against a changed file
+        results = run(tasks, _starter(factory, done, evidence), workers=workers or os.cpu_count() or 1, limits=limits)
+        with contextlib.closing(results):
+            for index, result in results:
+                path = tasks[index]
+                if isinstance(result, ExtractionFailure):  # its worker was killed or died: the main process says so
+                    result.path, result.sha256 = path, _sha256_of_regular_file(path, max_bytes)
+                    result = _error_message(result.to_error())
+                ledger.again.pop(path, None)
+                settle(path, result)
+        tasks, done = list(ledger.again), frozenset()
+        ledger.again.clear()
 
 
 def _warm(factory: Callable) -> None:

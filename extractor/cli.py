@@ -204,7 +204,9 @@ def extract(ctx, files, output, pretty, replace, csv_raw, no_evidence, timeout, 
                    "the suffix picks the format.")
 @click.option("-j", "--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes [default: all cores].")
-@click.option("--resume", is_flag=True, help="Keep OUT and skip inputs whose sha256 is already in it.")
+@click.option("--resume", is_flag=True,
+              help="Keep OUT and skip inputs whose sha256 is already in it; timeout and internal errors are read again.")
+@click.option("--retry-errors", is_flag=True, help="With --resume, read every input with an error entry again.")
 @click.option("--ext", "extensions", multiple=True, metavar="EXT",
               help="Only take files with this suffix from folders and globs (e.g. --ext pdf --ext txt).")
 @click.option("--follow-symlinks", is_flag=True,
@@ -218,7 +220,7 @@ def extract(ctx, files, output, pretty, replace, csv_raw, no_evidence, timeout, 
                    "and council. The manifest itself is not an input.")
 @verbosity_option
 @read_options
-def batch(inputs, output, workers, timeout, max_memory, resume, extensions, follow_symlinks, replace, csv_raw,
+def batch(inputs, output, workers, timeout, max_memory, resume, retry_errors, extensions, follow_symlinks, replace, csv_raw,
           no_evidence, progress, council, manifest, verbosity, **reading) -> None:
     """Extract every file in INPUTS (files, folders, globs) into OUT.
 
@@ -229,6 +231,8 @@ def batch(inputs, output, workers, timeout, max_memory, resume, extensions, foll
 
     if resume and replace:
         raise click.ClickException("--resume adds to OUT and --replace starts it again: choose one")
+    if retry_errors and not resume:
+        raise click.ClickException("--retry-errors reads an earlier run's errors again: it goes with --resume")
     _sink(output)  # an unknown suffix is refused before any worker starts
     make_extractor(**reading)  # check profiles and options here, before any worker starts
     manifest = str(manifest) if manifest is not None else None
@@ -242,7 +246,7 @@ def batch(inputs, output, workers, timeout, max_memory, resume, extensions, foll
     options = {"inputs": list(inputs), "council": council, "manifest": manifest, **_recordable(reading)}
     try:
         summary = run_batch(inputs, output, factory=spec, workers=workers, limits=worker_limits(timeout, max_memory),
-                            resume=resume, replace=replace, evidence=not no_evidence, extensions=extensions,
+                            resume=resume, retry_errors=retry_errors, replace=replace, evidence=not no_evidence, extensions=extensions,
                             follow_symlinks=follow_symlinks,
                             progress=False if verbosity < 0 else progress, options=options,
                             sink_options=SinkOptions(csv_raw=csv_raw, manifest=manifest),

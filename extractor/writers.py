@@ -56,13 +56,14 @@ class OutputError(Exception):
 
 
 class EntryKey(NamedTuple):
-    """What identifies an entry: its status (`record`, `error`, `duplicate`), path, sha256 and, for a
-    duplicate, the path whose entry it shares."""
+    """What identifies an entry: its status (`record`, `error`, `duplicate`), path, sha256, for a
+    duplicate the path whose entry it shares, for an error its kind (--resume retries some kinds)."""
 
     status: str
     path: str | None
     sha256: str | None
     same_as: str | None = None
+    kind: str | None = None
 
 
 Keep = Callable[[EntryKey], bool]
@@ -72,7 +73,7 @@ def key_of(entry: dict) -> EntryKey:
     """The key of an entry in its JSON Lines form."""
     if "error" in entry:
         error = entry["error"]
-        return EntryKey("error", error.get("path"), error.get("sha256"))
+        return EntryKey("error", error.get("path"), error.get("sha256"), kind=error.get("kind"))
     if "duplicate" in entry:
         duplicate = entry["duplicate"]
         return EntryKey("duplicate", duplicate.get("path"), duplicate.get("sha256"), duplicate.get("same_as"))
@@ -274,7 +275,8 @@ def csv_row(entry: dict) -> dict:
 def _row_key(row: dict) -> EntryKey:
     status = row.get("status") or "record"
     return EntryKey(status, _uncell(row.get("path")), _uncell(row.get("sha256")),
-                    _uncell(row.get("same_as")) if status == "duplicate" else None)
+                    _uncell(row.get("same_as")) if status == "duplicate" else None,
+                    _uncell(row.get("error_kind")) if status == "error" else None)
 
 
 class CsvSink:
@@ -384,7 +386,8 @@ class SqliteSink:
     @staticmethod
     def _keys(db) -> list[EntryKey]:
         keys = [EntryKey("record", path, sha) for sha, path in db.execute("select sha256, path from decisions")]
-        keys += [EntryKey("error", path, sha) for sha, path in db.execute("select sha256, path from errors")]
+        keys += [EntryKey("error", path, sha, kind=kind)
+                 for sha, path, kind in db.execute("select sha256, path, kind from errors")]
         keys += [EntryKey("duplicate", path, sha, same_as)
                  for path, sha, same_as in db.execute("select path, sha256, same_as from duplicates")]
         return keys
