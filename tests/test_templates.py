@@ -1302,3 +1302,13 @@ def test_the_member_consulted_named_in_a_consultation_line(extractor, line, name
 def test_more_ways_of_naming_the_decider(extractor, text, name, title):
     record = extractor.extract_text(text)
     assert (record.decision_maker.name, record.decision_maker.title) == (name, title)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Ward Councillors consulted: Cllr Amy Jones, Cllr Ben Smith", "Local Members consulted: Cllr Amy Jones",
+     "Ward member(s) consulted: Councillor Amy Jones (Riverside)"],
+)
+def test_a_ward_member_consulted_is_not_the_executive_member(extractor, line):
+    record = extractor.extract_text(f"Record of Delegated Decision\nDecision Maker: Head of Parks\n{line}\nDecision: To close the play area.\n")
+    assert record.executive_member is None
