@@ -188,6 +188,8 @@ class Layout:
                 above is not None and self.profile.ends_with_title_heading(document.lines[above].text)
             ):
                 return None  # the page's heading, or the record's title printed under it
+            if self._job_title(label):
+                return None  # a post in bold under a signature
         if not label:
             return None
         exact = self.profile.line_start.match(label.rstrip(":") + ":")
@@ -285,6 +287,7 @@ class Layout:
             or label[-1] in ".,;"
             or sum(w[0].isupper() for w in long_words) * 2 < len(long_words)
             or any(w.lower().startswith(self.profile.lead_in_verbs) for w in words)
+            or self._job_title(label)
         ):
             return False
         above = self._previous_text_line(index)
@@ -297,6 +300,12 @@ class Layout:
         it is that value ("Subject:" / "Review of Funding for Community Groups")."""
         last = self.hits[-1] if self.hits else None
         return bool(last and above is not None and last.spec.kind == "line" and last.heading and last.line_index == above)
+
+    def _job_title(self, label: str) -> bool:
+        """A line that opens with a role ("Head of Legal Services", "Director of Finance") names a
+        person's post, as under a signature, not a section."""
+        key = label_key(label)
+        return any(key == head or key.startswith(head + " ") for head in self.profile.role_heads)
 
     def _previous_text_line(self, index: int) -> int | None:
         """The index of the nearest non-blank line above line `index` (within three lines)."""

@@ -557,6 +557,7 @@ class Profile:
         self.yes = re.compile(r"^(?:" + words_pattern(words["yes_words"]) + r")\b", re.IGNORECASE)
         self.no = re.compile(r"^(?:" + words_pattern(words["no_words"]) + r")\b", re.IGNORECASE)
         self.heading_words = frozenset(w.lower() for w in words["heading_words"])
+        self.role_heads = tuple(label_key(w) for w in words["role_heads"])
         self.connector_words = frozenset(w.lower() for w in words["connector_words"])
         self.name_particles = frozenset(w.lower() for w in words["name_particles"])
         self.title_small_words = frozenset(w.lower() for w in words["title_small_words"])

@@ -151,3 +151,9 @@ def test_a_bold_lead_in_is_the_decisions_not_a_heading(extractor):
 def test_a_breadcrumb_is_no_heading():
     layout = layout_of("Home > Council and Democracy > Decisions\n\nDecision Maker: Cabinet\n")
     assert [h.field for h in layout.hits] == ["decision_maker"]
+
+
+@pytest.mark.parametrize("post", ["Head of Legal Services", "Director of Finance and Resources", "Chief Executive"])
+def test_a_post_on_a_line_of_its_own_is_no_heading(post):
+    layout = layout_of(f"Decision:\nTo adopt the plan.\n\nJane Smith\n\n{post}\n\nReasons:\nThe plan is due.\n")
+    assert [h.field for h in layout.hits] == ["decision", "reasons"]
