@@ -58,6 +58,7 @@ from models import ErrorKind, ExtractionError, printable_path
 from . import writers
 from .errors import ExtractionFailure
 from .limits import memory_failure
+from .output import remove_leftovers
 from .readers import ReadOptions
 from .workers import Limits, run
 
@@ -567,6 +568,9 @@ def run_batch(
     sink = writers.sink_for(output, sink_options or writers.SinkOptions())
     journal = Journal(sink.path)
     journal.lock()
+    for written in (sink.path, getattr(sink, "metadata_path", None)):  # what a run killed while writing left
+        if written is not None:
+            remove_leftovers(written)
     summary = Summary(output=printable_path(str(sink.path)))
     try:
         if not (resume or replace) and sink.has_output():

@@ -29,6 +29,17 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
             leftover.unlink(missing_ok=True)
 
 
+def remove_leftovers(target: str | os.PathLike) -> list[Path]:
+    """Remove the temporary files a writer killed outright (SIGKILL, power loss) left beside `target`;
+    returns them. Only for a caller that knows no other writer is at work on `target` (odr batch, once
+    it holds OUT's lock)."""
+    target = Path(target)
+    found = sorted(target.parent.glob(glob.escape(f".{target.name}.") + "*.tmp*"))
+    for leftover in found:
+        leftover.unlink(missing_ok=True)
+    return found
+
+
 def _usual_permissions(path: Path) -> None:
     """mkstemp makes a private 0600 file; an output is the user's file, so give it what the umask gives."""
     umask = os.umask(0)
