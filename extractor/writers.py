@@ -34,6 +34,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import functools
 import json
 import os
 import shutil
@@ -608,14 +609,16 @@ class Run:
     options: dict = field(default_factory=dict)
 
     def row(self, counts: dict[str, int]) -> dict:
-        return {"odr_version": _odr_version(), "schema_version": SCHEMA_VERSION, "command": self.command,
+        return {"odr_version": odr_version(), "schema_version": SCHEMA_VERSION, "command": self.command,
                 "started": self.started.isoformat(timespec="seconds"),
                 "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "inputs": self.inputs, **counts, "skipped": self.skipped,
                 "options": json.dumps(self.options, ensure_ascii=False, sort_keys=True, default=str)}
 
 
-def _odr_version() -> str:
+@functools.lru_cache(maxsize=1)
+def odr_version() -> str:
+    """The installed odr's version (asked once: batch envelopes carry it)."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
