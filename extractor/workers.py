@@ -107,6 +107,66 @@ def run(tasks: Sequence, start: Start, *, workers: int = 1, limits: Limits = Lim
         _shut_down(pool)
 
 
+class Isolated:
+    """One worker process for calls made one at a time, from any thread (a Dask worker's task thread):
+    `call(task)` -> what `handle(task)` returned, or the ExtractionFailure of a task that hit the time
+    limit or the memory cap, or whose worker died. The worker is started on the first call, replaced
+    after a failure and after `recycle_after` tasks (memory a native library keeps cannot creep), and
+    ended by `close()` or with the process that made it (a thread's Isolated dies with its thread:
+    PR_SET_PDEATHSIG follows the thread that forked)."""
+
+    def __init__(self, start: Start, limits: Limits = Limits(), recycle_after: int | None = None):
+        self.start, self.limits, self.recycle_after = start, limits, recycle_after
+        self._worker: _Worker | None = None
+        self._calls = 0
+
+    def call(self, task: Any) -> Any:
+        worker = self._ready()
+        worker.queue.append((0, task))
+        worker.started = time.monotonic()
+        with contextlib.suppress(OSError):  # it died: the EOF below says how
+            worker.conn.send((0, task))
+        while True:
+            if worker.conn.poll(_next_wake([worker], self.limits)):
+                try:
+                    message = worker.conn.recv()
+                except (EOFError, OSError):
+                    lost = worker.died(self.limits)
+                    self._worker = None
+                    assert lost is not None, "a task was running"
+                    return lost[1]
+                worker.queue.popleft()
+                self._calls += 1
+                if self.recycle_after and self._calls >= self.recycle_after:
+                    self.close()
+                return message[1]
+            if worker.overdue(self.limits):
+                self._worker = None
+                return worker.killed_at_deadline(self.limits)[1]
+
+    def _ready(self) -> _Worker:
+        """The worker, started and ready (RuntimeError when one cannot start: no other would either)."""
+        if self._worker is not None:
+            return self._worker
+        worker = _Worker(self.start, self.limits)
+        try:
+            message = worker.conn.recv()
+        except (EOFError, OSError):
+            worker.wait_exit(1.0)
+            raise RuntimeError(f"a worker process failed to start ({worker.what_happened()})") from None
+        if message[0] != "ready":
+            _shut_down([worker])
+            raise RuntimeError(message[1])
+        worker.ready = True
+        self._worker, self._calls = worker, 0
+        return worker
+
+    def close(self) -> None:
+        if self._worker is not None:
+            _shut_down([self._worker])
+            self._worker = None
+
+
 def _next_wake(pool: list[_Worker], limits: Limits) -> float:
     """Seconds until the first busy worker's kill deadline (at most one)."""
     if not limits.timeout:
