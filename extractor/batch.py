@@ -48,10 +48,10 @@ import signal
 import stat
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, TextIO
+from typing import ClassVar, Protocol, TextIO
 
 from models import ErrorKind, ExtractionError, printable_path
 
@@ -375,17 +375,24 @@ class ExtractorSpec:
         return with_sources(extractor, council=self.council, manifest=self.manifest)
 
 
-def _starter(factory: Callable, done: frozenset[str], evidence: bool) -> Callable[[], Callable[[str], tuple]]:
+def starter(factory: Callable, done: frozenset[str], evidence: bool) -> Callable[[], Callable[[str], dict]]:
     """What a new worker runs first: build its extractor, then read paths with it."""
 
-    def start() -> Callable[[str], tuple]:
-        return functools.partial(_process, factory(), done, evidence)
+    def start() -> Callable[[str], dict]:
+        return functools.partial(envelope, factory(), done, evidence)
 
     return start
 
 
-def _process(extractor, done: frozenset[str], evidence: bool, path: str) -> tuple:
-    """-> (kind, sha256, JSONL line, error kind); serialised here, not in the busy main process."""
+def envelope(extractor, done: frozenset[str], evidence: bool, path: str) -> dict:
+    """The one per-file function of a batch, the same on every engine (local workers, Dask): an input
+    reference in, a JSON-serialisable envelope out, and it never raises:
+
+        {"status": "record" | "error" | "skip", "sha256": ..., "entry": the JSON Lines entry (None for
+         a skip), "error_kind": ..., "odr": the odr version that read it}
+
+    `done`: contents already in OUT (--resume), hashed but not extracted (status "skip").
+    Serialised here, in the worker, not in the busy main process."""
     sha256 = None
     try:
         data = _read_small_enough(extractor, path)
@@ -394,27 +401,38 @@ def _process(extractor, done: frozenset[str], evidence: bool, path: str) -> tupl
         else:
             sha256 = hashlib.sha256(data).hexdigest()
             if sha256 in done:
-                return ("skip", sha256, None, None)
+                return _envelope("skip", sha256)
             record = extractor.extract_bytes(data, path=path)
     except ExtractionFailure as failure:
         failure.path = failure.path or path
         failure.sha256 = failure.sha256 or sha256
-        return _error_message(failure.to_error())
+        return error_envelope(failure.to_error())
     except MemoryError:
         out_of_memory = memory_failure(None, "ran out of memory")
         out_of_memory.path, out_of_memory.sha256 = path, sha256
-        return _error_message(out_of_memory.to_error())
+        return error_envelope(out_of_memory.to_error())
     except Exception as exc:  # a bug anywhere (reader, layout, fields) is an internal error, not a crash
-        return _error_message(ExtractionError(
+        return error_envelope(ExtractionError(
             path=path, sha256=sha256, kind=ErrorKind.internal,
             message=_internal_message(path, f"{type(exc).__name__}: {exc}")))
     line = record.model_dump_json(exclude=None if evidence else {"evidence"})
-    return ("ok", record.source.sha256, line, None)
+    return _envelope("record", record.source.sha256, line)
 
 
-def _error_message(error: ExtractionError) -> tuple:
+def _envelope(status: str, sha256: str | None, entry: str | None = None, error_kind: str | None = None) -> dict:
+    return {"status": status, "sha256": sha256, "entry": entry, "error_kind": error_kind, "odr": writers.odr_version()}
+
+
+def error_envelope(error: ExtractionError) -> dict:
     line = json.dumps({"error": error.model_dump(mode="json")}, ensure_ascii=False)
-    return ("error", error.sha256, line, error.kind.value)
+    return _envelope("error", error.sha256, line, error.kind.value)
+
+
+def lost_envelope(failure: ExtractionFailure, path: str, max_bytes: int) -> dict:
+    """The envelope of a file whose worker was stopped or died: hashed here, where the file is, if it
+    is a regular file (a FIFO or a device is never read)."""
+    failure.path, failure.sha256 = path, _sha256_of_regular_file(path, max_bytes)
+    return error_envelope(failure.to_error())
 
 
 def _read_small_enough(extractor, path: str) -> bytes | None:
@@ -547,21 +565,25 @@ def run_batch(
     exclude: Iterable[str | os.PathLike] = (),
     options: dict | None = None,
     sink_options: writers.SinkOptions | None = None,
+    engine: Engine | None = None,
 ) -> Summary:
     """Extract every input into OUTPUT (format from its suffix). See the module docstring.
 
     An OUT that holds an earlier run's output is refused unless `resume` (add to it: inputs whose
     content has an entry are skipped; errors of the kinds in RETRIED_KINDS, or all with `retry_errors`,
-    are read again) or `replace` (start again; a database keeps its other tables). `factory` builds a worker's extractor (anything
-    with extract_file/extract_bytes); `limits` are each file's time limit and memory cap;
+    are read again) or `replace` (start again; a database keeps its other tables). `engine` reads the
+    files: local worker processes by default (`workers` of them), or a Dask cluster
+    (extractor/dask_engine.py). `factory` builds a worker's extractor (anything with
+    extract_file/extract_bytes); `limits` are each file's time limit and memory cap;
     `follow_symlinks`: read what links leading out of a folder lead to (expand_inputs); `exclude`:
     files a folder walk or glob must not take as inputs (the archive's manifest); `stop_after` (a test
     hook) behaves like Ctrl-C once that many results are in; `options` are recorded with the run (the
     .db `runs` table)."""
     started = time.monotonic()
     own: dict[str, object] = {"workers": workers, "timeout": limits.timeout, "max_memory": limits.max_memory,
-                              "resume": resume, "retry_errors": retry_errors, "replace": replace, "evidence": evidence, "follow_symlinks": follow_symlinks,
-           "extensions": list(extensions)}
+                              "resume": resume, "retry_errors": retry_errors, "replace": replace, "evidence": evidence,
+                              "follow_symlinks": follow_symlinks, "extensions": list(extensions),
+                              "engine": engine.name if engine else "local"}
     if isinstance(factory, ExtractorSpec):
         own.update(profiles=list(factory.profiles), model=factory.model)
     run = writers.Run("batch", datetime.datetime.now(datetime.UTC), options={**own, **(options or {})})
@@ -594,7 +616,7 @@ def run_batch(
             signal.signal(sig, on_signal)
         bar = progress if isinstance(progress, Progress) else Progress(len(paths), enabled=progress)
         try:
-            _dispatch(paths, factory, workers, limits, ledger, evidence, bar, stop_after)
+            _dispatch(paths, factory, engine or LocalWorkers(workers), limits, ledger, evidence, bar, stop_after)
         except (_Interrupted, KeyboardInterrupt):
             interrupted = True
         finally:
@@ -635,8 +657,9 @@ class _Ledger:
         self.again: dict[str, None] = {}            # paths to read again, whatever OUT holds (in order)
         self.settled: dict[str, str] = {}           # path -> the Summary counter it was counted in
 
-    def settle(self, path: str, result: tuple) -> None:
-        kind, sha, line, error_kind = result
+    def settle(self, path: str, result: dict) -> None:
+        """Account for one path's envelope (batch.envelope; status "copy": a copy found by its hash)."""
+        kind, sha, line, error_kind = result["status"], result["sha256"], result["entry"], result["error_kind"]
         self._uncount(path)
         old = self.existing.by_path.get(_entry_key(path))
         if old is not None and old.status != "duplicate" and old.sha256 and old.path and old.sha256 != sha \
@@ -658,7 +681,7 @@ class _Ledger:
             if sha is not None:
                 self.owners[sha] = printable_path(path)
             self.journal.write(line)
-            self._count(path, "ok" if kind == "ok" else "failed", error_kind)
+            self._count(path, "ok" if kind == "record" else "failed", error_kind)
 
     def _release(self, sha: str, holder: str) -> None:
         del self.owners[sha]
@@ -689,12 +712,56 @@ class _Ledger:
             self.summary.inputs += 1
 
 
-def _dispatch(paths: Inputs, factory, workers, limits, ledger: _Ledger, evidence, bar, stop_after) -> None:
-    """Every input to the ledger: the refused at once, the others read by workers; then, until none is
-    left, the paths that leaned on an entry whose file changed, read again whatever OUT holds."""
+class LocalWorkers:
+    """The local engine: worker processes on this machine (extractor/workers.py), each with the
+    per-file time limit and memory cap."""
+
+    name = "local"
+
+    def __init__(self, workers: int | None = None):
+        self.workers = workers or os.cpu_count() or 1
+
+    def results(self, paths: Sequence[str], factory: Callable, done: frozenset[str], evidence: bool,
+                limits: Limits) -> Generator[tuple[int, dict], None, None]:
+        """(index into paths, envelope) as each file is done, in the order they finish."""
+        max_bytes = max_bytes_of(factory)
+        with contextlib.closing(run(paths, starter(factory, done, evidence), workers=self.workers,
+                                    limits=limits)) as results:
+            for index, result in results:
+                if isinstance(result, ExtractionFailure):  # its worker was killed or died
+                    result = lost_envelope(result, paths[index], max_bytes)
+                yield index, result
+
+
+class EngineError(Exception):
+    """An engine cannot go on: Dask not installed, no scheduler, a worker running another odr version."""
+
+
+class Engine(Protocol):
+    """Where a batch's files are read: `results` runs `envelope` for every path and yields (index,
+    envelope) as each finishes; closing the iterator stops the work."""
+
+    name: str
+
+    def results(self, paths: Sequence[str], factory: Callable, done: frozenset[str], evidence: bool,
+                limits: Limits) -> Generator[tuple[int, dict], None, None]: ...
+
+
+def max_bytes_of(factory: Callable) -> int:
+    return getattr(getattr(factory, "options", None), "max_bytes", None) or ReadOptions().max_bytes
+
+
+def _dispatch(paths: Inputs, factory, engine: Engine, limits, ledger: _Ledger, evidence, bar, stop_after) -> None:
+    """Every input to the ledger: the refused at once, the others read by the engine; then, until none
+    is left, the paths that leaned on an entry whose file changed, read again whatever OUT holds.
+
+    Copies are found before anything is read: inputs that share their size with another are hashed
+    here, and only the first of each content (in input order) is read; the others are settled once
+    its result is in (a duplicate entry, or skipped on --resume), and so is an input whose content OUT
+    holds already. A copy whose first no longer had the same bytes is read in the next round."""
     count = 0
 
-    def settle(path: str, result: tuple) -> None:
+    def settle(path: str, result: dict) -> None:
         nonlocal count
         ledger.settle(path, result)
         bar.update(ledger.summary)
@@ -702,40 +769,67 @@ def _dispatch(paths: Inputs, factory, workers, limits, ledger: _Ledger, evidence
         if stop_after is not None and count >= stop_after:
             raise _Interrupted()
 
+    def copy(sha: str) -> dict:
+        return {"status": "copy", "sha256": sha, "entry": None, "error_kind": None}
+
     for path, target in paths.refused.items():
-        settle(path, _error_message(ExtractionFailure(
+        settle(path, error_envelope(ExtractionFailure(
             ErrorKind.unsupported_format, f"a symbolic link out of the input folder, to {target}: not followed",
             path=path, advice="--follow-symlinks reads what links lead to").to_error()))
     tasks: list[str] = [p for p in paths if p not in paths.refused]
-    if not tasks:
-        return
-    _warm(factory)
-    max_bytes = getattr(getattr(factory, "options", None), "max_bytes", None) or ReadOptions().max_bytes
+    hashes = _hash_alike(tasks, max_bytes_of(factory))
     done = ledger.done
     while tasks:  # each round reads again only what an earlier one settled against a changed file
-        results = run(tasks, _starter(factory, done, evidence), workers=workers or os.cpu_count() or 1, limits=limits)
+        send: list[str] = []
+        copies: dict[str, list[str]] = {}  # path sent -> its copies, settled after it
+        first: dict[str, str] = {}
+        for path in tasks:
+            sha = hashes.get(path)
+            if sha is not None and sha in ledger.owners:
+                settle(path, copy(sha))
+            elif sha is not None and sha in first:
+                copies[first[sha]].append(path)
+            else:
+                if sha is not None:
+                    first[sha], copies[path] = path, []
+                send.append(path)
+        round_hashes, hashes = hashes, {}  # a later round reads files that changed: hashes taken now are stale
+        results = engine.results(send, factory, done, evidence, limits)
         with contextlib.closing(results):
             for index, result in results:
-                path = tasks[index]
-                if isinstance(result, ExtractionFailure):  # its worker was killed or died: the main process says so
-                    result.path, result.sha256 = path, _sha256_of_regular_file(path, max_bytes)
-                    result = _error_message(result.to_error())
+                path = send[index]
                 ledger.again.pop(path, None)
                 settle(path, result)
+                for other in copies.pop(path, ()):
+                    sha = round_hashes[other]
+                    if sha in ledger.owners:
+                        settle(other, copy(sha))
+                    else:  # its first had other bytes when read: read this one too
+                        ledger.again[other] = None
         tasks, done = list(ledger.again), frozenset()
         ledger.again.clear()
 
 
-def _warm(factory: Callable) -> None:
-    """Load what is costly (spaCy, the profile) once, here, before forking: every worker, and every
-    worker that replaces a killed one, then starts ready instead of loading spaCy again (~1 s each)."""
-    try:
-        extractor = factory()
-        nlp = getattr(extractor, "nlp", None)
-        if nlp is not None:
-            _ = nlp.pipeline  # cached per process by nlp._load; forked workers inherit it
-    except Exception:
-        pass  # a worker reports the failure properly
+def _hash_alike(paths: Sequence[str], max_bytes: int) -> dict[str, str]:
+    """The sha256 of every input that shares its size with another: only those can be copies. Regular
+    files only, each hashed without blocking (a FIFO or a device is never read here)."""
+    by_size: dict[int, list[str]] = {}
+    for path in paths:
+        try:
+            info = os.stat(path)
+        except (OSError, ValueError):
+            continue
+        if stat.S_ISREG(info.st_mode) and info.st_size <= max_bytes:
+            by_size.setdefault(info.st_size, []).append(path)
+    hashes: dict[str, str] = {}
+    for group in by_size.values():
+        if len(group) < 2:
+            continue
+        for path in group:
+            sha = _sha256_of_regular_file(path, max_bytes)
+            if sha is not None:
+                hashes[path] = sha
+    return hashes
 
 
 def _sha256_of_regular_file(path: str, max_bytes: int) -> str | None:
