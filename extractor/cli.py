@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -204,6 +205,11 @@ def extract(ctx, files, output, pretty, replace, csv_raw, no_evidence, timeout, 
                    "the suffix picks the format.")
 @click.option("-j", "--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes [default: all cores].")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Where files are read: local worker processes, or a Dask cluster (pip install 'odr[dask]').")
+@click.option("--scheduler", metavar="ADDRESS|local:N", default=None,
+              help="With --engine dask: a running scheduler's address (tcp://host:8786), or local:N to start "
+                   "N Dask workers on this machine [default: local:WORKERS].")
 @click.option("--resume", is_flag=True,
               help="Keep OUT and skip inputs whose sha256 is already in it; timeout and internal errors are read again.")
 @click.option("--retry-errors", is_flag=True, help="With --resume, read every input with an error entry again.")
@@ -220,19 +226,29 @@ def extract(ctx, files, output, pretty, replace, csv_raw, no_evidence, timeout, 
                    "and council. The manifest itself is not an input.")
 @verbosity_option
 @read_options
-def batch(inputs, output, workers, timeout, max_memory, resume, retry_errors, extensions, follow_symlinks, replace, csv_raw,
-          no_evidence, progress, council, manifest, verbosity, **reading) -> None:
+def batch(inputs, output, workers, engine, scheduler, timeout, max_memory, resume, retry_errors, extensions,
+          follow_symlinks, replace, csv_raw, no_evidence, progress, council, manifest, verbosity, **reading) -> None:
     """Extract every file in INPUTS (files, folders, globs) into OUT.
 
     Every input ends as one record, error or duplicate entry. An OUT holding an earlier run's output
     is refused unless --resume (add to it) or --replace (start again). Exit status: 0 when all became
     records, 1 when some became error entries, 130 when interrupted (OUT holds what was done: --resume)."""
-    from .batch import ExtractorSpec, run_batch
+    from .batch import EngineError, ExtractorSpec, run_batch
 
     if resume and replace:
         raise click.ClickException("--resume adds to OUT and --replace starts it again: choose one")
     if retry_errors and not resume:
         raise click.ClickException("--retry-errors reads an earlier run's errors again: it goes with --resume")
+    if scheduler is not None and engine != "dask":
+        raise click.ClickException("--scheduler names a Dask scheduler: add --engine dask")
+    reader = None
+    if engine == "dask":
+        from .dask_engine import DaskEngine
+
+        try:
+            reader = DaskEngine(scheduler or f"local:{workers or os.cpu_count() or 1}")
+        except EngineError as exc:
+            raise click.ClickException(str(exc)) from None
     _sink(output)  # an unknown suffix is refused before any worker starts
     make_extractor(**reading)  # check profiles and options here, before any worker starts
     manifest = str(manifest) if manifest is not None else None
@@ -250,8 +266,8 @@ def batch(inputs, output, workers, timeout, max_memory, resume, retry_errors, ex
                             follow_symlinks=follow_symlinks,
                             progress=False if verbosity < 0 else progress, options=options,
                             sink_options=SinkOptions(csv_raw=csv_raw, manifest=manifest),
-                            exclude=[manifest] if manifest is not None else [])
-    except OutputError as exc:
+                            exclude=[manifest] if manifest is not None else [], engine=reader)
+    except (OutputError, EngineError) as exc:
         raise click.ClickException(str(exc)) from None
     if verbosity >= 0:
         click.echo(f"odr batch: {summary.line(every_failure=verbosity > 0)}", err=True)

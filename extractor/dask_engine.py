@@ -1,0 +1,175 @@
+"""`odr batch --engine dask`: a batch's files read on a Dask distributed cluster (the `odr[dask]` extra).
+
+The batch is the same as with local workers (extractor/batch.py): inputs expanded, copies found and
+OUT's contents left out in the main process, one journal, one OUT, the same summary. Only where each
+file is read changes: the per-file function `batch.envelope` runs on a Dask worker and sends back its
+JSON-serialisable envelope (the record's or error's JSON Lines entry, the sha256, the odr version).
+
+* Paths travel, not bytes: every worker must see the inputs under the same paths (one machine, or a
+  shared or network file system mounted alike on each).
+* A bounded window: at most `window` files are submitted at once (by default four per worker
+  thread), and one more as each result comes back (`distributed.as_completed`), so a million inputs
+  never sit in the scheduler at once and a result is journalled as soon as it is in.
+* On the worker, each file is read in a forked child process (extractor/workers.py `Isolated`) with
+  the batch's time limit and memory cap, exactly as local workers read it: a file that hangs pdfium
+  or blows up its memory fails alone, as `timeout` or `too_large`, and the Dask worker lives on. The
+  child is replaced after `RECYCLE_AFTER` files, and the Dask workers of `local:N` after their
+  `LIFETIME` (Dask's lifetime options), so memory a native library keeps cannot creep.
+* A Dask worker lost while reading a file (Dask gives up on it as `KilledWorker`) turns that file into
+  an `internal` error entry; every other input is unaffected.
+* Every envelope names the odr that read it: a worker running another odr version stops the batch
+  (records read by two versions would not be one dataset); OUT keeps what was done (--resume).
+
+`scheduler` is `local:N` (a LocalCluster of N worker processes, one thread each, started for this
+batch and closed after it) or the address of a running scheduler (`tcp://host:8786`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+import uuid
+from collections.abc import Callable, Generator, Iterator, Sequence
+from dataclasses import dataclass
+
+from models import ErrorKind
+
+from . import writers
+from .batch import EngineError, lost_envelope, max_bytes_of, starter
+from .errors import ExtractionFailure
+from .workers import Isolated, Limits
+
+# Files a worker's reading child reads before it is replaced by a fresh one.
+RECYCLE_AFTER = 1000
+# A `local:N` Dask worker retires after this long (give or take the stagger) and is restarted.
+LIFETIME = "1 hour"
+LIFETIME_STAGGER = "5 minutes"
+# Files in flight per worker thread: enough that no worker waits for the main process.
+WINDOW_PER_THREAD = 4
+INSTALL = "pip install 'odr[dask]'"
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What a Dask worker needs to read a batch's files; `token` tells one batch from the next."""
+
+    token: str
+    factory: Callable
+    evidence: bool
+    limits: Limits
+
+
+class DaskEngine:
+    """Reads a batch's files on the Dask cluster named by `scheduler` ('local:N' or an address)."""
+
+    name = "dask"
+
+    def __init__(self, scheduler: str, *, window: int | None = None, connect_timeout: float = 30):
+        self.scheduler = scheduler
+        self.window = window
+        self.connect_timeout = connect_timeout
+        local_workers(scheduler)  # a malformed local:N is refused before anything starts
+
+    def results(self, paths: Sequence[str], factory: Callable, done: frozenset[str], evidence: bool,
+                limits: Limits) -> Generator[tuple[int, dict], None, None]:
+        """(index into paths, envelope) as each file is done, in the order they finish."""
+        if not paths:  # every input settled in the main process: no cluster to start
+            return
+        try:
+            from distributed import as_completed
+        except ImportError:
+            raise EngineError(f"--engine dask needs Dask distributed: {INSTALL}") from None
+        reading = _Reading(uuid.uuid4().hex, factory, evidence, limits)
+        max_bytes = max_bytes_of(factory)
+        with self._client() as client:
+            threads = sum(client.nthreads().values()) or 1
+            window = self.window or WINDOW_PER_THREAD * threads
+            # The contents already in OUT go to every worker once, not with every file.
+            [done_on_workers] = client.scatter([done], broadcast=True, hash=False)
+            todo: Iterator[tuple[int, str]] = iter(enumerate(paths))
+            in_flight: dict[str, tuple[int, object]] = {}  # future key -> (index, future)
+            running = as_completed()
+
+            def submit() -> None:
+                for index, path in todo:
+                    future = client.submit(read_on_worker, reading, done_on_workers, path,
+                                           key=f"odr-{reading.token}-{index}", pure=False)
+                    in_flight[future.key] = (index, future)
+                    running.add(future)
+                    return
+
+            for _ in range(window):
+                submit()
+            try:
+                for future in running:
+                    index, _ = in_flight.pop(future.key)
+                    yield index, self._envelope(future, paths[index], max_bytes)
+                    submit()
+            finally:  # stopped early (Ctrl-C, an error): what is still in flight is cancelled
+                running.clear()
+                client.cancel([future for _, future in in_flight.values()], force=True)
+
+    @staticmethod
+    def _envelope(future, path: str, max_bytes: int) -> dict:
+        from distributed import KilledWorker
+
+        try:
+            envelope = future.result()
+        except KilledWorker as exc:
+            failure = ExtractionFailure(ErrorKind.internal, f"the Dask worker died while reading this file ({exc})",
+                                        advice="try it again; report it with the file if it happens again")
+            return lost_envelope(failure, path, max_bytes)
+        if envelope["odr"] != writers.odr_version():
+            raise EngineError(f"a Dask worker runs odr {envelope['odr']}, this is odr {writers.odr_version()}: "
+                              "install the same odr on every worker")
+        return envelope
+
+    @contextlib.contextmanager
+    def _client(self) -> Iterator:
+        from distributed import Client, LocalCluster
+
+        workers = local_workers(self.scheduler)
+        if workers is None:
+            try:
+                client = Client(self.scheduler, timeout=self.connect_timeout)
+            except OSError as exc:
+                raise EngineError(f"cannot reach the Dask scheduler at {self.scheduler} ({exc})") from None
+            with client:
+                yield client
+            return
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                          dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR, lifetime=LIFETIME, lifetime_stagger=LIFETIME_STAGGER,
+                          lifetime_restart=True) as cluster, Client(cluster) as client:
+            yield client
+
+
+def local_workers(scheduler: str) -> int | None:
+    """N for 'local:N' (EngineError when N is not a positive number), None for an address."""
+    if not scheduler.startswith("local:"):
+        return None
+    count = scheduler.removeprefix("local:")
+    if not count.isdigit() or int(count) < 1:
+        raise EngineError(f"--scheduler {scheduler}: 'local:N' needs a number of workers, e.g. local:4")
+    return int(count)
+
+
+# --------------------------------------------------------------------------------------------------
+# on a Dask worker
+
+_thread = threading.local()
+
+
+def read_on_worker(reading: _Reading, done: frozenset[str], path: str) -> dict:
+    """The task: `batch.envelope` for one path, run in this thread's reading child (never raises)."""
+    isolated: Isolated | None = getattr(_thread, "isolated", None)
+    if isolated is None or getattr(_thread, "token", None) != reading.token:
+        if isolated is not None:
+            isolated.close()
+        isolated = _thread.isolated = Isolated(starter(reading.factory, done, reading.evidence), reading.limits,
+                                               recycle_after=RECYCLE_AFTER)
+        _thread.token = reading.token
+    result = isolated.call(path)
+    if isinstance(result, ExtractionFailure):  # stopped at the time limit, or its child died
+        return lost_envelope(result, path, max_bytes_of(reading.factory))
+    return result
