@@ -90,7 +90,7 @@ def run(tasks: Sequence, start: Start, *, workers: int = 1, limits: Limits = Lim
                         if message[0] == "result":
                             yield worker.finish_head(), message[1]
                         elif message[0] == "ready":
-                            worker.ready = True
+                            worker.is_ready(message)
                         else:  # "fatal": the worker could not start; no other would either
                             raise RuntimeError(message[1])
                         continue
@@ -157,7 +157,7 @@ class Isolated:
         if message[0] != "ready":
             _shut_down([worker])
             raise RuntimeError(message[1])
-        worker.ready = True
+        worker.is_ready(message)
         self._worker, self._calls = worker, 0
         return worker
 
@@ -209,6 +209,11 @@ class _Worker:
         self.started = 0.0                             # when the head task started
         self.status: int | None = None                # os.waitpid status once reaped
         self.peak = 0                                  # peak resident memory in bytes, once reaped
+        self.ready_size = 0                            # resident memory in bytes when it was ready
+
+    def is_ready(self, message: tuple) -> None:
+        self.ready = True
+        self.ready_size = message[1] if len(message) > 1 else 0
 
     def feed(self, pending: deque) -> None:
         while self.ready and pending and len(self.queue) < _QUEUED:
@@ -250,9 +255,10 @@ class _Worker:
         status = self.status or 0
         signum = os.WTERMSIG(status) if os.WIFSIGNALED(status) else None
         cap = limits.max_memory
-        if cap and (signum == signal.SIGABRT or (signum == signal.SIGKILL and self.peak >= cap // 2)):
+        if cap and (signum == signal.SIGABRT or (signum == signal.SIGKILL and self.peak - self.ready_size >= cap // 2)):
             # Under the cap pdfium aborts when an allocation fails; a SIGKILL we did not send to a
-            # worker that had grown that large is the system's out-of-memory killer.
+            # worker that had grown that much since it was ready is the system's out-of-memory killer
+            # (what it held when ready is the main process's, inherited: more in a larger program).
             return memory_failure(cap, f"the worker was killed for memory ({self.what_happened()}, "
                                        f"peak {self.peak // _MB:,} MB)")
         return ExtractionFailure(ErrorKind.internal, f"the worker {self.what_happened()} while reading this file",
@@ -303,7 +309,7 @@ def _worker_main(conn: Connection, start: Start, limits: Limits, parent: int) ->
         conn.send(("fatal", f"cannot start a worker: {type(exc).__name__}: {exc}"))
         return
     cap_memory(limits.max_memory)
-    conn.send(("ready",))
+    conn.send(("ready", _resident_bytes()))
     while True:
         try:
             task = conn.recv()
@@ -325,6 +331,15 @@ def _run_one(handle: Callable[[Any], Any], payload: Any, limits: Limits) -> Any:
         return memory_failure(limits.max_memory, "ran out of memory")
     except Exception as exc:  # `handle` reports its own failures; this is a bug in it
         return ExtractionFailure(ErrorKind.internal, f"{type(exc).__name__}: {exc}")
+
+
+def _resident_bytes() -> int:
+    """This process's resident memory now (0 where /proc cannot tell)."""
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _detach(keep: int, parent: int) -> None:
