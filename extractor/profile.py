@@ -35,6 +35,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from models import DateKind, DecisionType
 
 from .document import LabelHints
+from .prefilter import PhraseSearch, fold
 
 BUILTIN_PROFILE = Path(__file__).with_name("labels.toml")
 FIELD_KINDS = ("line", "block", "stop")
@@ -505,6 +506,7 @@ class Profile:
     decision_types: list[tuple[re.Pattern, DecisionType]]
     settings: Settings
     phrases: dict[str, re.Pattern] = field(default_factory=dict)  # flag phrases, one pattern per key
+    phrase_search: dict[str, PhraseSearch] = field(default_factory=dict)  # the same, keyword-prefiltered
     heading_patterns: list[tuple[re.Pattern, FieldSpec]] = field(default_factory=list)
     unlabels: frozenset[str] = frozenset()  # phrases a profile took away from every group
     council: str | None = None
@@ -577,6 +579,7 @@ class Profile:
         self.running_text_words = frozenset(w.lower() for w in words["running_text_words"])
         self.head_breaks = frozenset(w.lower() for w in words["head_breaks"])
         self._cue_weights = _cue_weights(self.fields.values())
+        self._classified: dict[str, FieldSpec | None] = {}  # classify() is pure and labels recur
 
     # LabelHints (extractor/document.py): what a reader may ask about labels, without loading a profile
     def is_standalone_label(self, line: str, *, separator_required: bool = False) -> bool:
@@ -600,7 +603,8 @@ class Profile:
 
     def find_phrase(self, key: str, text: str, accept=lambda match: True) -> re.Match | None:
         """The first acceptable match in `text` of any of the profile's `key` phrases."""
-        pattern = self.phrases.get(key)
+        search = self.phrase_search.get(key)
+        pattern = search.pattern_for(fold(text)) if search else None
         return next((m for m in pattern.finditer(text) if accept(m)), None) if pattern else None
 
     def classify(self, label: str) -> FieldSpec | None:
@@ -615,6 +619,13 @@ class Profile:
         group must outscore every other; groups that only count after another's label (`follows`)
         are never chosen by meaning, nor, for a label put as a question, groups whose answer is not
         yes or no (`questions`)."""
+        if label not in self._classified:
+            if len(self._classified) >= _CLASSIFIED_KEPT:
+                self._classified.clear()
+            self._classified[label] = self._classify(label)
+        return self._classified[label]
+
+    def _classify(self, label: str) -> FieldSpec | None:
         if label_key(label) in self.unlabels:
             return None
         words = label_key(re.sub(r"[^\w\s'-]", " ", label)).replace("'", "").split()
@@ -659,6 +670,10 @@ class Profile:
         return [spec for spec in self.fields.values() if spec.date_kind is not None]
 
 
+# Labels whose meaning is remembered (a batch meets the same few hundred again and again).
+_CLASSIFIED_KEPT = 50_000
+
+
 def _stem_matches(stem: str, word: str) -> bool:
     return word == stem or (len(stem) >= 4 and word.startswith(stem))
 
@@ -697,6 +712,7 @@ def _build(resolved: _Resolved) -> Profile:
         if patterns and key not in captures:
             _compile(patterns, f"prose.{key}")  # name the culprit before joining them
             flags[key] = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE | re.MULTILINE)
+    searches = {key: PhraseSearch(list(resolved.prose[key]), pattern.flags) for key, pattern in flags.items()}
     return Profile(
         fields=fields,
         labels=labels,
@@ -708,6 +724,7 @@ def _build(resolved: _Resolved) -> Profile:
                         for p in _compile(patterns, f"vocabulary.decision_types.{kind.value}")],
         settings=Settings(**resolved.settings),
         phrases=flags,
+        phrase_search=searches,
         unlabels=frozenset(resolved.unlabels - set(labels)),
         heading_patterns=[(pattern, fields[name]) for name, group in resolved.groups.items()
                           for pattern in _compile(group["patterns"], f"fields.{name}.patterns", re.IGNORECASE)],
