@@ -243,6 +243,9 @@ class Item:
     options: dict = field(default_factory=dict)
     message: str | None = None  # a fragment the error line must hold
     check: Callable[[DecisionRecord], None] | None = None
+    # Read in a worker process with these limits, through the library as through the CLI (one that
+    # takes a process down, such as pdfium out of memory, must not take the test run with it).
+    limits: Limits | None = None
 
 
 def _file(name: str, data: bytes | Callable[[], bytes]) -> Callable[[Path], Path]:
@@ -267,6 +270,20 @@ def _latin1_name(name: bytes, data: bytes) -> Callable[[Path], Path]:
 
 def _printed_name(record: DecisionRecord) -> None:
     assert record.source.path.endswith("caf\\xe9 d\\xe9cision.txt")
+
+
+def _fifo(folder: Path) -> Path:
+    path = folder / "pipe.txt"
+    os.mkfifo(path)
+    return path
+
+
+def _listed_bomb(folder: Path) -> Path:
+    """A 16 MB stream listed 64 times: pdfium joins a gigabyte, past --max-memory 256 (the decompression
+    check allows it: --max-bytes 1000 lets 10 GB inflate)."""
+    path = folder / "joined.pdf"
+    path.write_bytes(page_pdf([stream(zlib_run(16 * MB, TEXT))], contents=b"[" + b"5 0 R " * 64 + b"]"))
+    return path
 
 
 def _big_text(folder: Path) -> Path:
@@ -324,6 +341,7 @@ GALLERY = [
     Item("50 MB text file", _big_text, ErrorKind.too_large, message="26,214,400-byte limit"),
     Item("a directory", _directory, ErrorKind.unsupported_format, message="directory"),
     Item("a missing path", lambda folder: folder / "no such file.pdf", ErrorKind.not_found),
+    Item("a FIFO", _fifo, ErrorKind.unsupported_format),
     Item("a newline in the file name", _file("two\nlines.txt", b"\n\n"), ErrorKind.empty),
     Item("a file name that is not UTF-8", _latin1_name(b"caf\xe9 d\xe9cision.txt", (RECORD_TEXT + "Ref: L1\n").encode()), RECORD,
          check=_printed_name),
@@ -339,6 +357,9 @@ GALLERY = [
            options={"max_bytes": MB}, message="decompression bomb") for name, make in PDF_BOMBS.items()),
     Item("PDF bomb: 200 MB listed 10 times", _file("bomb.pdf", bomb_pdf(_flate_run, b"/Filter /FlateDecode",
          inflated=200 * MB, times=10)), ErrorKind.too_large, message="decompression bomb"),
+    Item("pdfium out of memory", _listed_bomb, ErrorKind.too_large, args=("--max-bytes", "1000", "--max-memory", "256"),
+         options={"max_bytes": 1000 * MB}, limits=Limits(timeout=60, max_memory=256 * MB),
+         message="killed for memory (died with signal 6 (SIGABRT)"),
     Item("DOCX decompression bomb", _file("bomb.docx", lambda: docx_bomb(20 * MB)), ErrorKind.too_large,
          args=("--max-bytes", "1"), options={"max_bytes": MB}, message="decompression bomb"),
     Item("deeply nested PDF objects", _file("deep.pdf", deeply_nested_pdf), RECORD, check=_format("pdf")),
@@ -371,9 +392,13 @@ def test_gallery_through_the_library(item, tmp_path, extractor):
         if item.check:
             item.check(record)
         return
-    with pytest.raises(ExtractionFailure) as raised:
-        worker.extract_file(path)
-    failure = raised.value
+    if item.limits is not None:
+        [(_, failure)] = list(worker.extract_many([path], limits=item.limits))
+        assert isinstance(failure, ExtractionFailure)
+    else:
+        with pytest.raises(ExtractionFailure) as raised:
+            worker.extract_file(path)
+        failure = raised.value
     assert failure.kind == item.expected, failure.one_line()
     line = failure.one_line()
     assert line.startswith(f"{_shown(path)}: {item.expected.value}: ") and "\n" not in line
