@@ -276,6 +276,7 @@ class _Worker:
     def wait_exit(self, seconds: float) -> bool:
         """Reap the worker if it exits within `seconds`; True once it has."""
         deadline = time.monotonic() + seconds
+        pause = 0.0005
         while self.status is None:
             try:
                 pid, status, usage = os.wait4(self.pid, os.WNOHANG)
@@ -287,7 +288,8 @@ class _Worker:
                 break
             if time.monotonic() >= deadline:
                 return False
-            time.sleep(0.01)
+            time.sleep(pause)  # a worker told to stop is gone within a millisecond or two
+            pause = min(pause * 2, 0.05)
         return True
 
     def kill(self) -> None:
