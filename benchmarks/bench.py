@@ -1,28 +1,39 @@
-"""Throughput and memory of `odr batch`, with plain pdfplumber and pypdfium2 as baselines.
+"""Throughput, start-up and memory of odr, against raw pypdfium2, pdftotext and pdfplumber on the same files.
 
-    .venv/bin/python benchmarks/bench.py [--text 600] [--pdf 150] [--workers N] [--keep DIR]
+    .venv/bin/python benchmarks/bench.py [--text 2000] [--pdf 300] [--rounds 3] [--workers N] [--keep DIR]
 
 Generates realistic decision records into a temporary folder (four templates: a "Label: value"
 decision-details page, a two-column header table as Word exports it, a first-person officer
-decision, a numbered committee-style report; text files and 2-6 page PDFs made with fpdf2), then
-times, on the same files:
+decision, a numbered committee-style report; text files and 2-6 page PDFs made with fpdf2) and one
+large text record, then measures in `--rounds` interleaved rounds (every measurement once per round,
+in a shuffled order, so a machine that is busy for a while slows all of them alike), printing the
+min / median / max of each:
 
-* `odr batch` (the real CLI in a subprocess, end to end: start-up, workers, writing OUT) with 1
-  worker and with all workers, for the text set and the PDF set: docs/s and pages/s;
-* odr's extraction in one process after warm-up (Extractor.extract_file in a loop): the steady rate;
-* plain pypdfium2 page text and plain pdfplumber `extract_text` on the PDFs (one process);
-* peak resident memory (VmHWM) of every worker process of `odr batch`, polled from /proc.
+* `odr batch` end to end (the real CLI in a subprocess: start-up, workers, writing OUT) on the text
+  and the PDF set, with 1 worker, with `--workers` local workers and on a Dask LocalCluster of as
+  many (`--engine dask --scheduler local:N`, when the odr[dask] extra is installed). Each also runs
+  on a fifth of the files: the slope between the two sizes is the rate once started, and its
+  intercept the fixed start-up, measured in the same round;
+* start-up alone: `odr batch` on one record that needs no spaCy, and `odr extract` cold on it;
+* odr in one process, warm (Extractor.extract_file in a loop): text records/s, PDF pages/s, and MB/s
+  on the large text record; resident memory after each pass (growth over repeated passes);
+* baselines on the same PDFs, in one process: raw pypdfium2 page text, pdftotext (poppler-utils,
+  one process per file as a user runs it; skipped when it is not installed), pdfplumber
+  `extract_text` (on the first `--plumber` PDFs: it is slow), each as a ratio to odr;
+* peak resident memory (VmHWM) of every worker process, polled from /proc.
 
-and prints each target of issue #4 with the measured value and PASS/MISS. Needs the test extra
-(`pip install -e '.[test]'`, for fpdf2).
+It ends with each target of issue 12 and PASS or MISS. Needs the test extra (fpdf2); the Dask rows
+need `pip install 'odr[dask]'`.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -171,66 +182,84 @@ def count_pages(files) -> int:
 # -- measurements ------------------------------------------------------------------------------------
 
 
-def _vm_hwm_kb(pid: int) -> int | None:
+def _vm_kb(pid: int, field: str = "VmHWM:") -> int | None:
     try:
         with open(f"/proc/{pid}/status") as handle:
             for line in handle:
-                if line.startswith("VmHWM:"):
+                if line.startswith(field):
                     return int(line.split()[1])
     except OSError:
         return None
     return None
 
 
-def _children(pid: int) -> list[int]:
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as handle:
-            return [int(p) for p in handle.read().split()]
-    except OSError:
-        return []
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        children = []
+        try:  # each thread's children: Dask's nanny and a Dask worker's reading child fork from other threads
+            threads = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            threads = []
+        for thread in threads:
+            try:
+                with open(f"/proc/{parent}/task/{thread}/children") as handle:
+                    children += [int(p) for p in handle.read().split()]
+            except OSError:
+                continue
+        found.extend(children)
+        todo.extend(children)
+    return found
 
 
-def run_odr_batch(folder: Path, workers: int, out: Path) -> dict:
-    """`odr batch FOLDER -o OUT --workers N` end to end; peak RSS of each worker polled from /proc."""
+def _odr_command() -> list[str]:
     odr = Path(sys.executable).with_name("odr")
-    command = [str(odr) if odr.exists() else sys.executable, *([] if odr.exists() else ["-m", "extractor.cli"]),
-               "batch", str(folder), "-o", str(out), "--workers", str(workers), "--no-progress"]
-    out.unlink(missing_ok=True)
+    return [str(odr)] if odr.exists() else [sys.executable, "-m", "extractor.cli"]
+
+
+def run_odr(arguments: list[str]) -> dict:
+    """One odr command end to end: wall seconds, and the peak RSS of its worker processes (every
+    descendant: local workers, Dask nannies and workers and their reading children)."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen([*_odr_command(), *arguments], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True)
     peaks: dict[int, int] = {}
-    main_peak = 0
     while process.poll() is None:
-        for child in _children(process.pid):
-            hwm = _vm_hwm_kb(child)
+        for child in _descendants(process.pid):
+            hwm = _vm_kb(child)
             if hwm:
                 peaks[child] = max(peaks.get(child, 0), hwm)
-        main_peak = max(main_peak, _vm_hwm_kb(process.pid) or 0)
         time.sleep(0.02)
     seconds = time.perf_counter() - start
-    stderr = process.stderr.read()
+    stderr = process.stderr.read() if process.stderr else ""
     if process.returncode not in (0, 1):
-        raise SystemExit(f"odr batch failed ({process.returncode}):\n{stderr}")
-    return {"seconds": seconds, "worker_peak_mb": max(peaks.values(), default=0) / 1024,
-            "main_peak_mb": main_peak / 1024, "summary": stderr.strip().splitlines()[-1]}
+        raise SystemExit(f"odr {' '.join(arguments)} failed ({process.returncode}):\n{stderr}")
+    return {"seconds": seconds, "worker_peak_mb": max(peaks.values(), default=0) / 1024}
 
 
-def in_process_rate(files) -> float:
-    from extractor.pipeline import Extractor
+def odr_batch(files_from: Path, out: Path, engine: tuple[str, ...]) -> dict:
+    out.unlink(missing_ok=True)
+    return run_odr(["batch", str(files_from), "-o", str(out), "--no-progress", "-q", *engine])
 
-    extractor = Extractor.create()
-    for path in files[:20]:  # warm up: spaCy, profile, caches
-        extractor.extract_file(path)
+
+def in_process(extractor, files) -> float:
+    """Seconds to extract every file once, warm."""
     start = time.perf_counter()
     for path in files:
         extractor.extract_file(path)
-    return len(files) / (time.perf_counter() - start)
+    return time.perf_counter() - start
 
 
-def pypdfium2_rate(files) -> tuple[float, int]:
+def large_text_seconds(extractor, text: str) -> float:
+    start = time.perf_counter()
+    extractor.extract_text(text)
+    return time.perf_counter() - start
+
+
+def pypdfium2_seconds(files) -> float:
     import pypdfium2 as pdfium
 
-    pages = 0
     start = time.perf_counter()
     for path in files:
         pdf = pdfium.PdfDocument(path.read_bytes())
@@ -239,110 +268,251 @@ def pypdfium2_rate(files) -> tuple[float, int]:
             textpage.get_text_bounded()
             textpage.close()
             page.close()
-            pages += 1
         pdf.close()
-    return pages / (time.perf_counter() - start), pages
+    return time.perf_counter() - start
 
 
-def pdfplumber_rate(files) -> tuple[float, int]:
+def pdftotext_seconds(files) -> float:
+    start = time.perf_counter()
+    for path in files:
+        subprocess.run(["pdftotext", "-q", str(path), "-"], stdout=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def pdfplumber_seconds(files) -> float:
     import pdfplumber
 
-    pages = 0
     start = time.perf_counter()
     for path in files:
         with pdfplumber.open(path) as pdf:
             for page in pdf.pages:
                 page.extract_text()
-                pages += 1
-    return pages / (time.perf_counter() - start), pages
+    return time.perf_counter() - start
+
+
+def resident_mb() -> float:
+    return (_vm_kb(os.getpid(), "VmRSS:") or 0) / 1024
+
+
+def large_text(rng: random.Random, megabytes: float) -> str:
+    """One record with a long body: the decision-details template, its purpose paragraphs repeated."""
+    return _details(_facts(rng, 99_999), max(1, int(megabytes * 2**20 / len(FILLER))))
+
+
+def no_spacy_probe(texts: list[Path]) -> Path:
+    """A text record whose extraction leaves spaCy unimported (the default model, auto)."""
+    for template in TEMPLATES:
+        path = next(p for p in texts if template.__name__[1:] in p.name)
+        check = (f"import sys; from extractor.pipeline import Extractor; Extractor.create().extract_file({str(path)!r}); "
+                 "sys.exit(1 if 'spacy' in sys.modules else 0)")
+        if subprocess.run([sys.executable, "-c", check], cwd=REPO, check=False).returncode == 0:
+            return path
+    return texts[0]
+
+
+class Series:
+    """Measurements of one thing over the rounds."""
+
+    def __init__(self):
+        self.values: list[float] = []
+
+    def add(self, value: float) -> None:
+        self.values.append(value)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values) if self.values else float("nan")
+
+    def show(self, unit: str, digits: int = 1) -> str:
+        if not self.values:
+            return "-"
+        return (f"{self.median:,.{digits}f} {unit} (min {min(self.values):,.{digits}f}, "
+                f"max {max(self.values):,.{digits}f})")
+
+
+def _slope(small_n: int, small_s: float, full_n: int, full_s: float) -> tuple[float, float]:
+    """(items/s once started, start-up seconds) from two batch sizes."""
+    rate = (full_n - small_n) / max(full_s - small_s, 1e-9)
+    return rate, max(full_s - full_n / rate, 0.0)
+
+
+def _same_records(a: Path, b: Path) -> bool:
+    def lines(path: Path) -> list[str]:
+        return sorted(path.read_text(encoding="utf-8").splitlines())
+
+    return lines(a) == lines(b)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--text", type=int, default=2000, help="text records to generate")
     parser.add_argument("--pdf", type=int, default=300, help="PDF records to generate")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="'all workers' [all cores]")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of every measurement")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="local workers and Dask workers [all cores]")
     parser.add_argument("--plumber", type=int, default=60, help="PDFs to time pdfplumber on (it is slow)")
+    parser.add_argument("--large-mb", type=float, default=2.0, help="size of the large text record")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
     args = parser.parse_args(argv)
 
     root = args.keep or Path(tempfile.mkdtemp(prefix="odr-bench-"))
     try:
-        t = time.perf_counter()
-        text_dir, pdf_dir = generate(root / "records", args.text, args.pdf)
-        pdfs = sorted(pdf_dir.iterdir())
-        texts = sorted(text_dir.iterdir())
-        pdf_pages = count_pages(pdfs)
-        print(f"generated {len(texts)} text and {len(pdfs)} PDF records ({pdf_pages} pages, "
-              f"{pdf_pages / len(pdfs):.1f} per PDF) in {time.perf_counter() - t:.1f} s; "
-              f"{os.cpu_count()} cores; python {sys.version.split()[0]}")
-
-        # Fixed cost of one `odr batch` run (interpreter, imports, spaCy loaded once before the
-        # workers fork, writing OUT): one record that needs spaCy. Subtracted for the "after
-        # start-up" rates, which are what a 20,000-file archive sees.
-        probe = root / "probe"
-        probe.mkdir(exist_ok=True)
-        shutil.copy(next(p for p in texts if "officer" in p.name), probe)
-        startup = min(run_odr_batch(probe, 1, root / "probe.jsonl")["seconds"] for _ in range(2))
-        print(f"odr batch start-up (1 file): {startup:.2f} s")
-
-        rows = {}
-        for label, folder, n, pages in (("text", text_dir, len(texts), len(texts)), ("pdf", pdf_dir, len(pdfs), pdf_pages)):
-            for workers in sorted({1, args.workers}):
-                result = run_odr_batch(folder, workers, root / f"out-{label}-{workers}.jsonl")
-                work = max(result["seconds"] - startup, 1e-9)
-                result.update(docs_s=n / result["seconds"], pages_s=pages / result["seconds"],
-                              docs_s_run=n / work, pages_s_run=pages / work)
-                rows[label, workers] = result
-                print(f"odr batch {label:4} workers={workers}: end to end {result['docs_s']:7.1f} docs/s "
-                      f"{result['pages_s']:7.1f} pages/s ({result['seconds']:5.2f} s); after start-up "
-                      f"{result['docs_s_run']:7.1f} docs/s {result['pages_s_run']:7.1f} pages/s; peak RSS/worker "
-                      f"{result['worker_peak_mb']:.0f} MB (main {result['main_peak_mb']:.0f} MB)")
-
-        steady_text = in_process_rate(texts)
-        steady_pdf = in_process_rate(pdfs)
-        print(f"odr in one process, warm: text {steady_text:.1f} docs/s; "
-              f"pdf {steady_pdf:.1f} docs/s = {steady_pdf * pdf_pages / len(pdfs):.1f} pages/s")
-        steady_pdf_pages = steady_pdf * pdf_pages / len(pdfs)
-        raw_rate, _ = pypdfium2_rate(pdfs)
-        plumber_rate, plumber_pages = pdfplumber_rate(pdfs[: args.plumber])
-        print(f"baseline pypdfium2 page text:     {raw_rate:8.1f} pages/s (one process)")
-        print(f"baseline pdfplumber extract_text: {plumber_rate:8.1f} pages/s (one process, {plumber_pages} pages)")
-
-        one_pdf = rows["pdf", 1]["pages_s"]
-        one_text = rows["text", 1]["docs_s"]
-        one_pdf_run = rows["pdf", 1]["pages_s_run"]
-        one_text_run = rows["text", 1]["docs_s_run"]
-        all_w = args.workers
-        worst_peak = max(r["worker_peak_mb"] for r in rows.values())
-        checks = [
-            ("text >= 200 docs/s per core (odr batch, 1 worker, end to end)", one_text, 200, f"{one_text:.1f} docs/s"),
-            ("text >= 200 docs/s per core (odr batch, 1 worker, after start-up)", one_text_run, 200,
-             f"{one_text_run:.1f} docs/s"),
-            ("text >= 200 docs/s per core (warm, in process)", steady_text, 200, f"{steady_text:.1f} docs/s"),
-            ("PDF >= 25% of raw pypdfium2 rate (odr batch, 1 worker)", one_pdf / raw_rate, 0.25,
-             f"{100 * one_pdf / raw_rate:.1f}% ({one_pdf:.1f} vs {raw_rate:.1f} pages/s)"),
-            ("PDF >= 25% of raw pypdfium2 rate (odr batch, 1 worker, after start-up)", one_pdf_run / raw_rate, 0.25,
-             f"{100 * one_pdf_run / raw_rate:.1f}% ({one_pdf_run:.1f} vs {raw_rate:.1f} pages/s)"),
-            ("PDF >= 25% of raw pypdfium2 rate (warm, in process)", steady_pdf_pages / raw_rate, 0.25,
-             f"{100 * steady_pdf_pages / raw_rate:.1f}% ({steady_pdf_pages:.1f} vs {raw_rate:.1f} pages/s)"),
-            ("PDF >= 5x pdfplumber extract_text (odr batch, 1 worker)", one_pdf / plumber_rate, 5,
-             f"{one_pdf / plumber_rate:.1f}x ({one_pdf:.1f} vs {plumber_rate:.1f} pages/s)"),
-            ("peak RSS <= 300 MB per worker", 300 / max(worst_peak, 1e-9), 1, f"{worst_peak:.0f} MB"),
-        ]
-        if all_w >= 2:
-            for label in ("text", "pdf"):
-                target = 1.7 if all_w == 2 else 0.85 * all_w
-                for key, how in (("docs_s", "end to end"), ("docs_s_run", "after start-up")):
-                    speedup = rows[label, all_w][key] / rows[label, 1][key]
-                    checks.append((f"{label}: {all_w} workers >= {target:.1f}x one worker ({how})", speedup, target,
-                                   f"{speedup:.2f}x"))
-        print("\ntargets (issue #4):")
-        for name, value, target, shown in checks:
-            print(f"  {'PASS' if value >= target else 'MISS'}  {name}: {shown}")
+        return _run(args, root)
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
+
+
+def _run(args, root: Path) -> int:
+    from extractor.pipeline import Extractor
+
+    t = time.perf_counter()
+    records = root / "records"
+    if not (records / "text").exists():
+        generate(records, args.text, args.pdf)
+    texts = sorted((records / "text").iterdir())[: args.text]
+    pdfs = sorted((records / "pdf").iterdir())[: args.pdf]
+    pdf_pages = count_pages(pdfs)
+    big = large_text(random.Random(11), args.large_mb)
+    print(f"{len(texts)} text and {len(pdfs)} PDF records ({pdf_pages} pages, {pdf_pages / len(pdfs):.1f} per PDF), "
+          f"a {len(big) / 2**20:.1f} MB text record, in {time.perf_counter() - t:.1f} s; {os.cpu_count()} cores; "
+          f"python {sys.version.split()[0]}; {args.rounds} rounds")
+
+    # the inputs of each batch, and a fifth of them, as folders of hard links (regular files, not links out)
+    sets = {}
+    for label, files, pages in (("text", texts, len(texts)), ("pdf", pdfs, pdf_pages)):
+        for size, chosen in (("full", files), ("fifth", files[: max(1, len(files) // 5)])):
+            folder = root / f"in-{label}-{size}"
+            if not folder.exists():
+                folder.mkdir()
+                for path in chosen:
+                    os.link(path, folder / path.name)
+            sets[label, size] = (folder, len(chosen), pages * len(chosen) / len(files))
+    probe_file = no_spacy_probe(texts)
+    probe = root / "probe"
+    probe.mkdir(exist_ok=True)
+    shutil.copy(probe_file, probe / probe_file.name)
+
+    have_dask = importlib.util.find_spec("distributed") is not None
+    have_pdftotext = shutil.which("pdftotext") is not None
+    engines = {"1 worker": ("--workers", "1"), f"{args.workers} workers": ("--workers", str(args.workers))}
+    if have_dask:
+        engines[f"dask local:{args.workers}"] = ("--engine", "dask", "--scheduler", f"local:{args.workers}")
+
+    series: dict[str, Series] = {}
+    worker_peaks: dict[str, list[float]] = {}
+
+    def note(key: str, value: float) -> None:
+        series.setdefault(key, Series()).add(value)
+
+    extractor = Extractor.create()
+    for path in [*texts[:20], *pdfs[:5]]:  # warm: profile, caches, spaCy if a record needs it
+        extractor.extract_file(path)
+    rss: list[float] = []
+
+    jobs = []
+    for label in ("text", "pdf"):
+        for name, engine in engines.items():
+            for size in ("full", "fifth"):
+                jobs.append(("batch", label, name, engine, size))
+    jobs += [("startup", "batch"), ("startup", "extract"), ("warm", "text"), ("warm", "pdf"), ("warm", "large"),
+             ("baseline", "pypdfium2"), ("baseline", "pdfplumber")]
+    if have_pdftotext:
+        jobs.append(("baseline", "pdftotext"))
+    rng = random.Random(3)
+    for round_no in range(args.rounds):
+        rng.shuffle(jobs)
+        for job in jobs:
+            if job[0] == "batch":
+                _, label, name, engine, size = job
+                folder = sets[label, size][0]
+                result = odr_batch(folder, root / f"out-{label}-{name.replace(' ', '_').replace(':', '')}-{size}.jsonl",
+                                   engine)
+                note(f"batch {label} {name} {size}", result["seconds"])
+                worker_peaks.setdefault(name, []).append(result["worker_peak_mb"])
+            elif job == ("startup", "batch"):
+                note("startup batch", odr_batch(probe, root / "probe.jsonl", ("--workers", "1"))["seconds"])
+            elif job == ("startup", "extract"):
+                note("startup extract", run_odr(["extract", str(probe / probe_file.name)])["seconds"])
+            elif job == ("warm", "text"):
+                note("warm text docs/s", len(texts) / in_process(extractor, texts))
+            elif job == ("warm", "pdf"):
+                note("warm pdf pages/s", pdf_pages / in_process(extractor, pdfs))
+            elif job == ("warm", "large"):
+                note("warm large MB/s", len(big.encode()) / 2**20 / large_text_seconds(extractor, big))
+            elif job == ("baseline", "pypdfium2"):
+                note("pypdfium2 pages/s", pdf_pages / pypdfium2_seconds(pdfs))
+            elif job == ("baseline", "pdftotext"):
+                note("pdftotext pages/s", pdf_pages / pdftotext_seconds(pdfs))
+            elif job == ("baseline", "pdfplumber"):
+                chosen = pdfs[: args.plumber]
+                note("pdfplumber pages/s", count_pages(chosen) / pdfplumber_seconds(chosen))
+        rss.append(resident_mb())
+        print(f"  round {round_no + 1} done; in-process resident memory {rss[-1]:.0f} MB", flush=True)
+
+    # -- rows ---------------------------------------------------------------------------------------
+    print("\nodr batch, end to end (wall seconds; rate = docs/s end to end; 'once started' = slope between "
+          "a fifth and all of the files, start-up = its intercept)")
+    rates: dict[tuple[str, str], dict[str, float]] = {}
+    for label in ("text", "pdf"):
+        for name in engines:
+            full, fifth = series[f"batch {label} {name} full"], series[f"batch {label} {name} fifth"]
+            _, n_full, pages_full = sets[label, "full"]
+            _, n_fifth, _ = sets[label, "fifth"]
+            slope, start = _slope(n_fifth, fifth.median, n_full, full.median)
+            pages_per_doc = pages_full / n_full
+            rates[label, name] = {"docs_s": n_full / full.median, "pages_s": pages_full / full.median,
+                                  "slope": slope, "start": start, "pages_slope": slope * pages_per_doc}
+            print(f"  {label:4} {name:14} {full.show('s', 2)}  = {n_full / full.median:7.1f} docs/s "
+                  f"{pages_full / full.median:7.1f} pages/s; once started {slope:7.1f} docs/s; start-up {start:.2f} s; "
+                  f"peak RSS/worker {max(worker_peaks[name]):.0f} MB")
+    print("\nstart-up (a record that needs no spaCy)")
+    print(f"  odr batch, one file, 1 worker: {series['startup batch'].show('s', 3)}")
+    print(f"  odr extract, cold:             {series['startup extract'].show('s', 3)}")
+    warm_pdf = series["warm pdf pages/s"].median
+    print("\nin one process, warm")
+    print(f"  text:  {series['warm text docs/s'].show('docs/s')}")
+    print(f"  large: {series['warm large MB/s'].show('MB/s', 2)}")
+    print(f"  pdf:   {series['warm pdf pages/s'].show('pages/s')}")
+    print(f"  resident memory after each round: {', '.join(f'{r:.0f}' for r in rss)} MB")
+    print("\nbaselines on the same PDFs (one process); odr warm in process as a share of each")
+    for name in ("pypdfium2", "pdftotext", "pdfplumber"):
+        key = f"{name} pages/s"
+        if key in series:
+            print(f"  {name:10} {series[key].show('pages/s')}; odr warm = {warm_pdf / series[key].median:.2f}x")
+        else:
+            print(f"  {name:10} skipped (not installed: apt-get install poppler-utils)")
+
+    raw = series["pypdfium2 pages/s"].median
+    one = "1 worker"
+    many = f"{args.workers} workers"
+    dask = f"dask local:{args.workers}"
+    peak = max(max(v) for v in worker_peaks.values())
+    checks = [
+        ("PDF: warm in-process >= 65% of raw pypdfium2", warm_pdf / raw, 0.65, f"{100 * warm_pdf / raw:.0f}%"),
+        ("PDF: odr batch 1 worker end to end >= 45% of raw pypdfium2", rates["pdf", one]["pages_s"] / raw, 0.45,
+         f"{100 * rates['pdf', one]['pages_s'] / raw:.0f}% ({rates['pdf', one]['pages_s']:.0f} vs {raw:.0f} pages/s)"),
+        ("text: >= 2,500 records/s warm per core", series["warm text docs/s"].median / 2500, 1,
+         f"{series['warm text docs/s'].median:,.0f} docs/s"),
+        ("text: >= 10 MB/s on large text", series["warm large MB/s"].median / 10, 1,
+         f"{series['warm large MB/s'].median:.2f} MB/s"),
+        ("odr batch start-up <= 0.35 s (no record needs spaCy)", 0.35 / series["startup batch"].median, 1,
+         f"{series['startup batch'].median:.2f} s"),
+        ("odr extract cold <= 0.3 s on text", 0.3 / series["startup extract"].median, 1,
+         f"{series['startup extract'].median:.2f} s"),
+        ("memory <= 300 MB per worker", 300 / max(peak, 1e-9), 1, f"{peak:.0f} MB"),
+        ("no memory growth over repeated passes (in process, < 5%)", 1.05 * rss[0] / max(rss[-1], 1e-9), 1,
+         f"{rss[0]:.0f} -> {rss[-1]:.0f} MB"),
+    ]
+    if dask in engines:
+        ratio = rates["text", dask]["docs_s"] / rates["text", many]["docs_s"]
+        checks.append((f"Dask LocalCluster({args.workers}) within 20% of {args.workers} local workers "
+                       f"({len(texts)} text records, end to end)", ratio / 0.8, 1, f"{100 * ratio:.0f}%"))
+        same = all(_same_records(root / f"out-{label}-{args.workers}_workers-full.jsonl",
+                                 root / f"out-{label}-dask_local{args.workers}-full.jsonl") for label in ("text", "pdf"))
+        checks.append(("Dask: the same records as local workers", float(same), 1, "identical" if same else "DIFFERENT"))
+    print("\ntargets (issue 12):")
+    for name, value, target, shown in checks:
+        print(f"  {'PASS' if value >= target else 'MISS'}  {name}: {shown}")
     return 0
 
 
