@@ -59,7 +59,13 @@ class Context:
         """The year two-digit years are read against: the one most of the record's dates fall in."""
         from .dates import reference_year
 
-        return self.memo("reference_year", lambda ctx: reference_year(ctx.document.text))
+        return self.memo("reference_year", lambda ctx: reference_year(ctx.document.text, ctx.date_matches()))
+
+    def date_matches(self) -> list:
+        """The date patterns' matches in the record's text (fields/dates.py), found once."""
+        from .dates import date_matches
+
+        return self.memo("date_matches", lambda ctx: date_matches(ctx.document.text))
 
     def first_person(self):
         """The first-person decision sentence (people.Spoken: its writer, the members consulted,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -101,23 +101,32 @@ def _date_from(match: re.Match, reference_year: int | None) -> dt.date | None:
         return None
 
 
-def reference_year(text: str) -> int | None:
-    """The year most four-digit dates in `text` fall in: what a two-digit year is read against."""
-    years = [int(m["year"]) for pattern in DATE_PATTERNS for m in pattern.finditer(text) if len(m["year"]) == 4]
+def date_matches(text: str) -> list[list[re.Match]]:
+    """Each of DATE_PATTERNS' matches in `text`: a record's text is scanned once, for its reference
+    year and for its dates (Context.date_matches)."""
+    return [list(pattern.finditer(text)) for pattern in DATE_PATTERNS]
+
+
+def reference_year(text: str, matches: list[list[re.Match]] | None = None) -> int | None:
+    """The year most four-digit dates in `text` fall in: what a two-digit year is read against.
+    `matches`: `date_matches(text)`, when already found."""
+    found = date_matches(text) if matches is None else matches
+    years = [int(m["year"]) for pattern_matches in found for m in pattern_matches if len(m["year"]) == 4]
     return max(set(years), key=years.count) if years else None
 
 
 def find_dates(text: str, reference_year: int | None = None, *, numbering: re.Pattern | None = None,
-               whole_value: bool = False) -> list[tuple[dt.date, int, int]]:
+               whole_value: bool = False, matches: list[list[re.Match]] | None = None) -> list[tuple[dt.date, int, int]]:
     """Every date in `text`, as (date, start, end), in order of appearance.
 
     A dotted date with a two-digit year ('27.03.24') counts only in a date's context: `whole_value`
     says `text` is a date label's value; `numbering` (see `numbering_pattern`) finds the words after
-    which it is a section number instead."""
+    which it is a section number instead. `matches`: `date_matches(text)`, when already found."""
     if not _DIGIT.search(text):
         return []
     dotted = (m for m in _DOTTED_SHORT.finditer(text) if _dotted_short_is_date(text, m, numbering, whole_value))
-    candidates = [*(pattern.finditer(text) for pattern in DATE_PATTERNS), dotted]
+    found_by_pattern = (pattern.finditer(text) for pattern in DATE_PATTERNS) if matches is None else matches
+    candidates: list[Iterable[re.Match]] = [*found_by_pattern, dotted]
     found = []
     # Spans already taken by an earlier pattern, sorted and disjoint, so their ends are sorted too:
     # the only one that can overlap a new match is the last one starting before the match ends.
@@ -261,7 +270,8 @@ def _dates_by_line(ctx: Context) -> dict[int, list[tuple[dt.date, int, int]]]:
     """Every date of the document, found in one pass, grouped by the line it starts on."""
     starts = [line.start for line in ctx.document.lines]
     grouped: dict[int, list] = {}
-    for value, start, end in find_dates(ctx.document.text, ctx.reference_year(), numbering=_numbering(ctx)):
+    text = ctx.document.text
+    for value, start, end in find_dates(text, ctx.reference_year(), numbering=_numbering(ctx), matches=ctx.date_matches()):
         grouped.setdefault(bisect.bisect_right(starts, start) - 1, []).append((value, start, end))
     return grouped
 
