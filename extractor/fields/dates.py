@@ -125,15 +125,15 @@ def find_dates(text: str, reference_year: int | None = None, *, numbering: re.Pa
     if not _DIGIT.search(text):
         return []
     dotted = (m for m in _DOTTED_SHORT.finditer(text) if _dotted_short_is_date(text, m, numbering, whole_value))
-    found_by_pattern = (pattern.finditer(text) for pattern in DATE_PATTERNS) if matches is None else matches
-    candidates: list[Iterable[re.Match]] = [*found_by_pattern, dotted]
+    by_pattern: Iterable[Iterable[re.Match]] = (p.finditer(text) for p in DATE_PATTERNS) if matches is None else matches
+    candidates = [*by_pattern, dotted]
     found = []
     # Spans already taken by an earlier pattern, sorted and disjoint, so their ends are sorted too:
     # the only one that can overlap a new match is the last one starting before the match ends.
     starts: list[int] = []
     ends: list[int] = []
-    for matches in candidates:
-        for match in matches:
+    for pattern_matches in candidates:
+        for match in pattern_matches:
             start, end = match.span()
             before = bisect.bisect_left(starts, end)
             if before and ends[before - 1] > start:
