@@ -169,11 +169,11 @@ def page_text(
         drop = bottom - line[3]
         if drop > _PARAGRAPH_GAP * max(height, line[4]):
             out.extend(["", line[0]])
-        elif (
-            not _starts_anew(line[0], labels)
-            and drop > 0.5 * height
+        elif (  # the geometry first: the label patterns only for a line that could have been wrapped
+            drop > 0.5 * height
             and line[1] >= left - _SLACK
             and right + 0.25 * height + line[5] > right_edge + _SLACK
+            and not _starts_anew(line[0], labels)
         ):
             out[-1] = _join_wrapped(out[-1], line[0])
         else:
