@@ -58,10 +58,16 @@ class NLP:
 
     def persons(self, text: str) -> list[tuple[int, int]]:
         """The (start, end) of every PERSON the model finds in `text`; [] without a model."""
-        pipeline = self.pipeline
-        if pipeline is None:
+        if self.pipeline is None:
             return []
-        return [(e.start_char, e.end_char) for e in pipeline(text).ents if e.label_ == "PERSON"]
+        return list(_persons(self.model_name, text))
+
+
+# The same sentence is asked about by several fields (the decision maker, the executive member),
+# and the same template sentence recurs across a batch's records: the model runs once for each.
+@lru_cache(maxsize=1024)
+def _persons(package: str, text: str) -> tuple[tuple[int, int], ...]:
+    return tuple((e.start_char, e.end_char) for e in _load(package)(text).ents if e.label_ == "PERSON")
 
 
 @lru_cache(maxsize=2)
