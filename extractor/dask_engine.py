@@ -7,16 +7,17 @@ JSON-serialisable envelope (the record's or error's JSON Lines entry, the sha256
 
 * Paths travel, not bytes: every worker must see the inputs under the same paths (one machine, or a
   shared or network file system mounted alike on each).
-* A bounded window: at most `window` files are submitted at once (by default four per worker
-  thread), and one more as each result comes back (`distributed.as_completed`), so a million inputs
-  never sit in the scheduler at once and a result is journalled as soon as it is in.
+* A bounded window: files go in tasks of up to CHUNK (a task of one short text record would cost
+  Dask more than reading it), at most WINDOW_PER_THREAD tasks per worker thread in flight, one more
+  submitted as each comes back (`distributed.as_completed`), so a million inputs never sit in the
+  scheduler at once and each result is journalled as soon as its task is in.
 * On the worker, each file is read in a forked child process (extractor/workers.py `Isolated`) with
   the batch's time limit and memory cap, exactly as local workers read it: a file that hangs pdfium
   or blows up its memory fails alone, as `timeout` or `too_large`, and the Dask worker lives on. The
   child is replaced after `RECYCLE_AFTER` files, and the Dask workers of `local:N` after their
   `LIFETIME` (Dask's lifetime options), so memory a native library keeps cannot creep.
-* A Dask worker lost while reading a file (Dask gives up on it as `KilledWorker`) turns that file into
-  an `internal` error entry; every other input is unaffected.
+* A Dask worker lost while reading a task (Dask gives up on it as `KilledWorker`): each of its files
+  is sent again alone, and one that kills a worker alone becomes an `internal` error entry.
 * Every envelope names the odr that read it: a worker running another odr version stops the batch
   (records read by two versions would not be one dataset); OUT keeps what was done (--resume).
 
@@ -30,6 +31,7 @@ import contextlib
 import logging
 import threading
 import uuid
+from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -45,8 +47,10 @@ RECYCLE_AFTER = 1000
 # A `local:N` Dask worker retires after this long (give or take the stagger) and is restarted.
 LIFETIME = "1 hour"
 LIFETIME_STAGGER = "5 minutes"
-# Files in flight per worker thread: enough that no worker waits for the main process.
-WINDOW_PER_THREAD = 4
+# Tasks in flight per worker thread: enough that no worker waits for the main process.
+WINDOW_PER_THREAD = 3
+# Files per task, at most: a task of one text record (a few ms) would cost Dask more than reading it.
+CHUNK = 32
 INSTALL = "pip install 'odr[dask]'"
 
 
@@ -65,9 +69,11 @@ class DaskEngine:
 
     name = "dask"
 
-    def __init__(self, scheduler: str, *, window: int | None = None, connect_timeout: float = 30):
+    def __init__(self, scheduler: str, *, window: int | None = None, chunk: int | None = None,
+                 connect_timeout: float = 30):
         self.scheduler = scheduler
         self.window = window
+        self.chunk = chunk
         self.connect_timeout = connect_timeout
         local_workers(scheduler)  # a malformed local:N is refused before anything starts
 
@@ -87,46 +93,58 @@ class DaskEngine:
             window = self.window or WINDOW_PER_THREAD * threads
             # The contents already in OUT go to every worker once, not with every file.
             [done_on_workers] = client.scatter([done], broadcast=True, hash=False)
-            todo: Iterator[tuple[int, str]] = iter(enumerate(paths))
-            in_flight: dict[str, tuple[int, object]] = {}  # future key -> (index, future)
+            size = self.chunk or _chunk_size(len(paths), threads)
+            todo: deque[list[int]] = deque([list(range(i, min(i + size, len(paths))))
+                                            for i in range(0, len(paths), size)])
+            in_flight: dict[str, tuple[list[int], object]] = {}  # future key -> (indexes, future)
             running = as_completed()
 
             def submit() -> None:
-                for index, path in todo:
-                    future = client.submit(read_on_worker, reading, done_on_workers, path,
-                                           key=f"odr-{reading.token}-{index}", pure=False)
-                    in_flight[future.key] = (index, future)
+                if todo:
+                    indexes = todo.popleft()
+                    future = client.submit(read_on_worker, reading, done_on_workers, [paths[i] for i in indexes],
+                                           key=f"odr-{reading.token}-{indexes[0]}-{len(indexes)}", pure=False)
+                    in_flight[future.key] = (indexes, future)
                     running.add(future)
-                    return
 
             for _ in range(window):
                 submit()
             try:
                 for future in running:
-                    index, _ = in_flight.pop(future.key)
-                    yield index, self._envelope(future, paths[index], max_bytes)
+                    indexes, _ = in_flight.pop(future.key)
+                    envelopes = self._envelopes(future, [paths[i] for i in indexes], max_bytes)
+                    if envelopes is None:  # its Dask worker died: each file is tried again on its own
+                        todo.extendleft([i] for i in reversed(indexes))
+                    else:
+                        yield from zip(indexes, envelopes, strict=True)
                     submit()
             finally:  # stopped early (Ctrl-C, an error): what is still in flight is cancelled
                 running.clear()
                 client.cancel([future for _, future in in_flight.values()], force=True)
 
     @staticmethod
-    def _envelope(future, path: str, max_bytes: int) -> dict:
+    def _envelopes(future, paths: list[str], max_bytes: int) -> list[dict] | None:
+        """The envelopes of a task's files; None when its Dask worker died on a task of several files
+        (which one did it is unknown), an `internal` error when it died on one file alone."""
         from distributed import KilledWorker
 
         try:
-            envelope = future.result()
+            envelopes = future.result()
         except KilledWorker as exc:
+            if len(paths) > 1:
+                return None
             failure = ExtractionFailure(ErrorKind.internal, f"the Dask worker died while reading this file ({exc})",
                                         advice="try it again; report it with the file if it happens again")
-            return lost_envelope(failure, path, max_bytes)
-        if envelope["odr"] != writers.odr_version():
-            raise EngineError(f"a Dask worker runs odr {envelope['odr']}, this is odr {writers.odr_version()}: "
-                              "install the same odr on every worker")
-        return envelope
+            return [lost_envelope(failure, paths[0], max_bytes)]
+        for envelope in envelopes:
+            if envelope["odr"] != writers.odr_version():
+                raise EngineError(f"a Dask worker runs odr {envelope['odr']}, this is odr {writers.odr_version()}: "
+                                  "install the same odr on every worker")
+        return envelopes
 
     @contextlib.contextmanager
     def _client(self) -> Iterator:
+        import dask
         from distributed import Client, LocalCluster
 
         workers = local_workers(self.scheduler)
@@ -138,10 +156,18 @@ class DaskEngine:
             with client:
                 yield client
             return
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                          dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR, lifetime=LIFETIME, lifetime_stagger=LIFETIME_STAGGER,
-                          lifetime_restart=True) as cluster, Client(cluster) as client:
+        # Workers forked from this process start with odr imported and its profile loaded (a spawned
+        # one imports everything again: a second or more of a short batch).
+        with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}), \
+                LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
+                          dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR, lifetime=LIFETIME,
+                          lifetime_stagger=LIFETIME_STAGGER, lifetime_restart=True) as cluster, Client(cluster) as client:
             yield client
+
+
+def _chunk_size(files: int, threads: int) -> int:
+    """CHUNK files a task, fewer when a small batch would otherwise leave a worker thread idle."""
+    return max(1, min(CHUNK, files // (threads * WINDOW_PER_THREAD)))
 
 
 def local_workers(scheduler: str) -> int | None:
@@ -160,8 +186,8 @@ def local_workers(scheduler: str) -> int | None:
 _thread = threading.local()
 
 
-def read_on_worker(reading: _Reading, done: frozenset[str], path: str) -> dict:
-    """The task: `batch.envelope` for one path, run in this thread's reading child (never raises)."""
+def read_on_worker(reading: _Reading, done: frozenset[str], paths: list[str]) -> list[dict]:
+    """The task: `batch.envelope` for each path, each run in this thread's reading child (never raises)."""
     isolated: Isolated | None = getattr(_thread, "isolated", None)
     if isolated is None or getattr(_thread, "token", None) != reading.token:
         if isolated is not None:
@@ -169,7 +195,10 @@ def read_on_worker(reading: _Reading, done: frozenset[str], path: str) -> dict:
         isolated = _thread.isolated = Isolated(starter(reading.factory, done, reading.evidence), reading.limits,
                                                recycle_after=RECYCLE_AFTER)
         _thread.token = reading.token
-    result = isolated.call(path)
-    if isinstance(result, ExtractionFailure):  # stopped at the time limit, or its child died
-        return lost_envelope(result, path, max_bytes_of(reading.factory))
-    return result
+    envelopes = []
+    for path in paths:
+        result = isolated.call(path)
+        if isinstance(result, ExtractionFailure):  # stopped at the time limit, or its child died
+            result = lost_envelope(result, path, max_bytes_of(reading.factory))
+        envelopes.append(result)
+    return envelopes
