@@ -91,8 +91,9 @@ class DaskEngine:
         with self._client() as client:
             threads = sum(client.nthreads().values()) or 1
             window = self.window or WINDOW_PER_THREAD * threads
-            # The contents already in OUT go to every worker once, not with every file.
-            [done_on_workers] = client.scatter([done], broadcast=True, hash=False)
+            # The contents already in OUT go to every worker once, not with every file: as a worker
+            # plugin, which a worker that joins later (restarted after its lifetime) receives too.
+            client.register_plugin(_Done(reading.token, done), name=f"odr-done-{reading.token}")
             size = self.chunk or _chunk_size(len(paths), threads)
             todo: deque[list[int]] = deque([list(range(i, min(i + size, len(paths))))
                                             for i in range(0, len(paths), size)])
@@ -102,7 +103,7 @@ class DaskEngine:
             def submit() -> None:
                 if todo:
                     indexes = todo.popleft()
-                    future = client.submit(read_on_worker, reading, done_on_workers, [paths[i] for i in indexes],
+                    future = client.submit(read_on_worker, reading, [paths[i] for i in indexes],
                                            key=f"odr-{reading.token}-{indexes[0]}-{len(indexes)}", pure=False)
                     in_flight[future.key] = (indexes, future)
                     running.add(future)
@@ -121,6 +122,8 @@ class DaskEngine:
             finally:  # stopped early (Ctrl-C, an error): what is still in flight is cancelled
                 running.clear()
                 client.cancel([future for _, future in in_flight.values()], force=True)
+                with contextlib.suppress(Exception):  # a scheduler gone away holds no plugin either
+                    client.unregister_worker_plugin(f"odr-done-{reading.token}")
 
     @staticmethod
     def _envelopes(future, paths: list[str], max_bytes: int) -> list[dict] | None:
@@ -184,14 +187,35 @@ def local_workers(scheduler: str) -> int | None:
 # on a Dask worker
 
 _thread = threading.local()
+_done: dict[str, frozenset[str]] = {}  # batch token -> the contents already in its OUT
 
 
-def read_on_worker(reading: _Reading, done: frozenset[str], paths: list[str]) -> list[dict]:
+try:
+    from distributed.diagnostics.plugin import WorkerPlugin
+except ImportError:  # without the extra nothing here runs; the class must still be defined
+    WorkerPlugin = object  # type: ignore[assignment,misc]
+
+
+class _Done(WorkerPlugin):
+    """A batch's contents already in OUT, kept by every worker of the cluster while the batch runs."""
+
+    def __init__(self, token: str, done: frozenset[str]):
+        self.token, self.done = token, done
+
+    def setup(self, worker) -> None:
+        _done[self.token] = self.done
+
+    def teardown(self, worker) -> None:
+        _done.pop(self.token, None)
+
+
+def read_on_worker(reading: _Reading, paths: list[str]) -> list[dict]:
     """The task: `batch.envelope` for each path, each run in this thread's reading child (never raises)."""
     isolated: Isolated | None = getattr(_thread, "isolated", None)
     if isolated is None or getattr(_thread, "token", None) != reading.token:
         if isolated is not None:
             isolated.close()
+        done = _done.get(reading.token, frozenset())
         isolated = _thread.isolated = Isolated(starter(reading.factory, done, reading.evidence), reading.limits,
                                                recycle_after=RECYCLE_AFTER)
         _thread.token = reading.token

@@ -215,3 +215,28 @@ def test_an_unreachable_scheduler_is_an_engine_error_and_out_keeps_nothing_half_
     with pytest.raises(EngineError, match=r"cannot reach the Dask scheduler at tcp://127\.0\.0\.1:9"):
         run_batch(inputs, out, engine=dask_engine.DaskEngine("tcp://127.0.0.1:9", connect_timeout=1))
     assert not list(tmp_path.glob(".x.jsonl*")), "journal or lock left behind"
+
+
+def test_a_dask_worker_lost_on_a_task_costs_only_the_file_that_killed_it(tmp_path, monkeypatch):
+    """Something that takes a Dask worker itself down (not the reading child: that is a plain error):
+    the task's files are sent again one by one, and only the one that kills a worker alone fails."""
+    import dask
+
+    from extractor.workers import Isolated as Real
+
+    class KillsItsDaskWorker(Real):
+        def call(self, task):
+            if "killer" in task:
+                os._exit(7)  # in the Dask worker's own process
+            return super().call(task)
+
+    root = tmp_path / "archive"
+    inputs = make_archive(root, good_text=6, good_pdf=0)
+    (root / "killer.txt").write_text(text_record(66), encoding="utf-8")
+    monkeypatch.setattr(dask_engine, "Isolated", KillsItsDaskWorker)  # forked local:N workers inherit it
+    out = tmp_path / "decisions.jsonl"
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
+        summary = run_batch(inputs, out, engine=dask_engine.DaskEngine("local:2", chunk=4))
+    _records, errors, _ = assert_accounts_for(out, expand_inputs(inputs))
+    assert [(Path(e["path"]).name, e["kind"]) for e in errors] == [("killer.txt", "internal")]
+    assert summary.ok == 6
