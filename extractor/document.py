@@ -22,24 +22,34 @@ from models import SourceFormat
 # removed before NFKC, which would otherwise turn them into ordinary letters and digits.
 _FOOTNOTE_MARKS = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u209f\u1d2c-\u1d6a\u2020\u2021]+")
 _INVISIBLE = re.compile(r"[\u00ad\u200b-\u200f\u2028\u2029\u2060\ufeff\x00]")
-_ODD_SPACES = re.compile(r"[^\S\n\t]+")
-
-
-# Text that normalisation would change: anything but printable ASCII, tabs and newlines, or spaces
-# doubled or ending a line. Most lines of most records pass untouched, and are checked by this alone.
-_NEEDS_NORMALISING = re.compile(r"[^\x20-\x7e\n\t]| {2}|[ \t](?=\n|\Z)")
+# A run of whitespace other than newlines and tabs becomes one space: a run of two or more, or one
+# that is not a plain space (a single plain space, most of them, is left where it is).
+_ODD_SPACES = re.compile(r"[^\S\n\t]{2,}|[^\S\n\t ]")
+# The whitespace of ASCII that is neither a space, a tab nor a line end (a carriage return is one).
+_ASCII_ODD_SPACES = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
 
 
 def normalise_text(raw: str) -> str:
-    """NFKC, ligatures, odd spaces and footnote marks normalised; lines right-trimmed."""
-    if not _NEEDS_NORMALISING.search(raw):
-        return raw
-    text = raw.replace("\r\n", "\n").replace("\r", "\n")
-    text = _FOOTNOTE_MARKS.sub("", text)
-    text = _INVISIBLE.sub("", text)
-    text = unicodedata.normalize("NFKC", text)
-    text = _ODD_SPACES.sub(" ", text)
-    return "\n".join(line.rstrip() for line in text.split("\n"))
+    """NFKC, ligatures, odd spaces and footnote marks normalised; lines right-trimmed.
+
+    Each step runs only where the text needs it, found by substring tests (much faster than a
+    regex scan): most text is ASCII with single spaces, and passes through untouched."""
+    text = raw
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    if not text.isascii():  # footnote marks, invisible characters and NFKC's changes lie outside ASCII
+        text = _FOOTNOTE_MARKS.sub("", text)
+        text = _INVISIBLE.sub("", text)
+        text = unicodedata.normalize("NFKC", text)
+        text = _ODD_SPACES.sub(" ", text)
+    elif "  " in text or any(space in text for space in _ASCII_ODD_SPACES):
+        text = _ODD_SPACES.sub(" ", text)
+    # Only spaces and tabs are left besides line ends: a line ending in one is right-trimmed.
+    if " \n" in text or "\t\n" in text or text.endswith((" ", "\t")):
+        text = "\n".join(line.rstrip() for line in text.split("\n"))
+    return text
 
 
 # A list item's marker: a bullet, or a number, letter or roman numeral with "." or ")".

@@ -8,6 +8,7 @@ heading, each with the span of text it governs. Field extractors read values onl
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from collections.abc import Sequence
@@ -19,12 +20,16 @@ from .profile import STOP, FieldSpec, Profile, label_key
 # A list marker standing alone on its line ("i."), its item on the next
 BARE_MARKER = re.compile(rf"^{LIST_MARKER}$", re.IGNORECASE)
 # A short phrase before a separator (':', ':-', '|', '?', '?:'), after an optional section number;
-# or a whole line (checked further in Layout._label_by_meaning).
-_LABEL_LIKE = re.compile(
-    r"^\s*(?:(?:\d+(?:\.\d+)*[.)]?|\(?[a-z]\)|\(?[ivx]+[.)])\s+)?"
-    r"(?P<label>[^\W\d_][^:|?\n]*?)(?P<paren>)"
-    r"(?P<sep>\s*(?::-|:|\|)[ \t]*|\?[ \t]*(?:[:|][ \t]*)?|\s*$)"
-)
+# or a whole line (checked further in Layout._label_by_meaning). The phrase is bounded a little past
+# the longest label read by meaning (`max_label_chars`, with room for spaces before a '?'): a longer
+# one is no label, and a paragraph printed as one long line is not tried to its end at every step.
+@functools.lru_cache(maxsize=8)
+def _label_like(max_chars: int) -> re.Pattern:
+    return re.compile(
+        r"^\s*(?:(?:\d+(?:\.\d+)*[.)]?|\(?[a-z]\)|\(?[ivx]+[.)])\s+)?"
+        rf"(?P<label>[^\W\d_][^:|?\n]{{0,{max_chars + 40}}}?)(?P<paren>)"
+        r"(?P<sep>\s*(?::-|:|\|)[ \t]*|\?[ \t]*(?:[:|][ \t]*)?|\s*$)"
+    )
 
 
 @dataclass(frozen=True)
@@ -229,7 +234,7 @@ class Layout:
         standing alone. A phrase that opens like a sentence ("That the Cabinet Member:"), holds
         figures ("Option 2:") or is long is never a label. One that means no group ends the section
         before it only when it stands alone as a heading with a separator."""
-        match = _LABEL_LIKE.match(text)
+        match = _label_like(self.profile.settings.max_label_chars).match(text)
         if match is None:
             return None, None
         label = match.group("label").strip()

@@ -474,6 +474,14 @@ def _trie_regex(labels: Iterable[str]) -> str:
     return emit(trie)
 
 
+def first_letter_lookahead(words: Iterable[str]) -> str:
+    """A lookahead for the first characters of `words`, put before a pattern that opens with a
+    lookbehind or a word boundary: Python's regex engine then skips straight to the positions where
+    one of the words can start instead of trying the whole pattern at every character."""
+    firsts = sorted({word[0].lower() for word in words if word})
+    return "(?=[" + "".join(re.escape(c) for c in firsts) + "])" if firsts else ""
+
+
 def words_pattern(words: Iterable[str]) -> str:
     """'non-key' matches 'non-key', 'non key' and 'nonkey'; 'not a key' any spacing."""
     parts = []

@@ -53,6 +53,17 @@ def test_normalisation_of_ligatures_spaces_and_footnote_marks():
     assert normalise_text(raw) == "OFFICER DECISION RECORD\nThe final offer is confirmed\n"
 
 
+@pytest.mark.parametrize(("raw", "normalised"), [
+    ("Decision  Maker:\tJane Smith", "Decision Maker:\tJane Smith"),  # a doubled space, a tab kept
+    ("Date:\x0c 3 May 2024\x1e", "Date: 3 May 2024"),  # ASCII's odd whitespace, and at a line's end
+    ("Ref:\x00 DD12 \r\nSubject: Roads\t\r", "Ref: DD12\nSubject: Roads\n"),  # NUL, CRLF, trailing space and tab
+    ("Subject: Roads\nDecision: approve", "Subject: Roads\nDecision: approve"),  # plain ASCII as it is
+    ("Cost: \u00a35,000 \u00a0\u2003 in total \n", "Cost: \u00a35,000 in total\n"),  # a mixed run of spaces
+])
+def test_normalisation_of_plain_and_odd_whitespace(raw, normalised):
+    assert normalise_text(raw) == normalised
+
+
 def test_document_offsets_and_pages():
     doc = text_document("first page\nline two\fsecond page", reader="t")
     assert doc.page_count == 2

@@ -29,7 +29,7 @@ from models import ExecutiveMember, Method, OfficerContact, Person
 
 from ..document import STARTS_LIST_ITEM, Line
 from ..layout import Hit, Span, continues
-from ..profile import Profile, label_key, words_pattern
+from ..profile import Profile, first_letter_lookahead, label_key, words_pattern
 from . import Context, Found
 
 _LEADING_FILL = re.compile(r"^[\s.…_:·-]+")
@@ -99,7 +99,8 @@ class Grammar:
         words = profile.vocabulary
         heads = [*words["role_heads"], *words["body_heads"]]
         self.bodies = frozenset(label_key(b) for b in words["body_heads"])
-        self.head = re.compile(r"(?<![\w'’-])(?:" + words_pattern(heads) + r")(?![\w'’-])", re.IGNORECASE)
+        self.head = re.compile(first_letter_lookahead(heads) + r"(?<![\w'’-])(?:" + words_pattern(heads) + r")(?![\w'’-])",
+                               re.IGNORECASE)
         self.connector = re.compile(r"^\s+(?:" + words_pattern(words["area_connectors"]) + r")\s+(?:the\s+)?", re.IGNORECASE)
         self.portfolio_word = re.compile(r"\s+(?:" + words_pattern(words["portfolio_words"]) + r")$", re.IGNORECASE)
         self.honorific_word = re.compile(r"(?<![\w'’-])(?:" + words_pattern(words["honorifics"]) + r")\.?(?=\s)", re.IGNORECASE)
