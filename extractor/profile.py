@@ -35,6 +35,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from models import DateKind, DecisionType
 
 from .document import LabelHints
+from .labelpattern import LabelPattern, label_key, trie_regex
 from .prefilter import PhraseSearch, fold
 
 BUILTIN_PROFILE = Path(__file__).with_name("labels.toml")
@@ -442,38 +443,6 @@ class FieldSpec:
 STOP = FieldSpec("unknown_heading", "stop")  # a label-like line that means no group: it only ends a section
 
 
-def label_key(text: str) -> str:
-    """The form labels are compared in: case, dashes and runs of whitespace folded."""
-    return " ".join(re.sub(r"[-–—]", " ", text.lower()).split())
-
-
-def _trie_regex(labels: Iterable[str]) -> str:
-    """One regex matching any label, longest first, built as a word trie so a line is tested
-    against hundreds of labels in one pass instead of one alternative at a time."""
-    trie: dict = {}
-    for label in labels:
-        node = trie
-        for word in label_key(label).split():
-            node = node.setdefault(word, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        words = sorted((w for w in node if w), key=len, reverse=True)
-        if not words:
-            return ""
-        alternatives = []
-        for word in words:
-            escaped = re.escape(word).replace(r"\ ", " ")
-            boundary = r"(?!\w)" if word[-1].isalnum() else ""
-            rest = emit(node[word])
-            if rest:
-                rest = rf"(?:[\s\-–]+{rest})" + ("?" if "" in node[word] else "")
-            alternatives.append(escaped + boundary + rest)
-        return "(?:" + "|".join(alternatives) + ")"
-
-    return emit(trie)
-
-
 def first_letter_lookahead(words: Iterable[str]) -> str:
     """A lookahead for the first characters of `words`, put before a pattern that opens with a
     lookbehind or a word boundary: Python's regex engine then skips straight to the positions where
@@ -522,38 +491,40 @@ class Profile:
     sources: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        # The label patterns (layout.py) are compiled a bucket of labels at a time, as a run meets them.
         every = sorted(self.labels)
-        alternation = _trie_regex(every)
         bare = sorted(k for k, specs in self.labels.items() if any(s.bare for s in specs))
         # A leading section number ("3.", "3.1", "(a)", "iv)") or bullet may precede a label.
-        number = r"(?:(?:\d+(?:\.\d+)*[.)]?|\(?[a-z]\)|\(?[ivx]+[.)]|[-•*·])\s+)?"
+        number = r"(?:\d+(?:\.\d+)*[.)]?|\(?[a-z]\)|\(?[ivx]+[.)]|[-•*·])\s+"
         paren = r"(?P<paren>\s*\*?\([^)\n]{0,80}\)\*?)?"
-        self.line_start = re.compile(
-            rf"^\s*{number}(?P<label>{alternation}){paren}"
+        self.line_start = LabelPattern(
+            every, rf"^\s*(?:{number})?", paren +
             # a question ends a label by itself: "Is this a Key Decision? Yes"
             r"(?P<sep>\s*(?::-|:|\||[-–](?=\s|$)|\t)[ \t]*|[ \t]{2,}|\s*$|(?<=\?)[ \t]+(?=\S))",
-            re.IGNORECASE,
+            starts=rf"\s*(?P<skip>{number})?",
         )
-        self.bare_start = re.compile(
-            rf"^\s*(?P<label>{_trie_regex(bare)})(?P<paren>)(?P<sep>[ \t]+)(?=\S)", re.IGNORECASE
+        self.bare_start = LabelPattern(
+            bare, r"^\s*", r"(?P<paren>)(?P<sep>[ \t]+)(?=\S)", starts=r"\s*"
         ) if bare else None
         # A form printed without separators ("Decision Maker Cabinet Member for Housing"): a
         # line label of two words or more, then a capital or a digit.
         run_in = sorted(k for k, specs in self.labels.items() if " " in k and any(s.kind == "line" for s in specs))
-        self.run_in_start = re.compile(
-            rf"^\s*(?P<label>{_trie_regex(run_in)})(?P<paren>)(?P<sep>[ \t]+)(?-i:(?=[A-Z0-9]))", re.IGNORECASE
+        self.run_in_start = LabelPattern(
+            run_in, r"^\s*", r"(?P<paren>)(?P<sep>[ \t]+)(?-i:(?=[A-Z0-9]))", starts=r"\s*"
         )
         long_labels = sorted(k for k in self.labels if len(k.split()) >= 3)
-        self.after_sentence = re.compile(
-            rf"(?<=[.;!?] )(?P<label>{_trie_regex(long_labels)})(?P<paren>)(?P<sep>[ \t]+)(?-i:(?=[A-Z]))", re.IGNORECASE
+        after_sentence = r"(?<=[.;!?] )"
+        self.after_sentence = LabelPattern(
+            long_labels, after_sentence, r"(?P<paren>)(?P<sep>[ \t]+)(?-i:(?=[A-Z]))", starts=after_sentence
         )
-        self.mid_line = re.compile(
-            rf"(?-i:(?=[A-Z]))(?<=[\s\]\)])(?P<label>{alternation}){paren}(?P<sep>[ \t]*(?::-|:)[ \t]*|[ \t]*$)", re.IGNORECASE
+        capitalised = r"(?-i:(?=[A-Z]))(?<=[\s\]\)])"
+        self.mid_line = LabelPattern(
+            every, capitalised, rf"{paren}(?P<sep>[ \t]*(?::-|:)[ \t]*|[ \t]*$)", starts=capitalised
         )
         self._title_keys = tuple(sorted({label_key(h) for h in self.title_headings}, key=len, reverse=True))
         self._title_last_words = frozenset(key.rsplit(None, 1)[-1] for key in self._title_keys)
         self.title_heading_start = re.compile(
-            r"^\s*(?:" + _trie_regex(self.title_headings) + r")\s+(?=\S)", re.IGNORECASE
+            r"^\s*(?:" + trie_regex(self.title_headings) + r")\s+(?=\S)", re.IGNORECASE
         ) if self.title_headings else None
         words = self.vocabulary
         self.honorific = re.compile(r"^(?:(?:" + words_pattern(words["honorifics"]) + r")\.?\s+)+", re.IGNORECASE)
