@@ -451,6 +451,11 @@ def first_letter_lookahead(words: Iterable[str]) -> str:
     return "(?=[" + "".join(re.escape(c) for c in firsts) + "])" if firsts else ""
 
 
+def any_word(words: Sequence[str], flags: int = 0) -> re.Pattern:
+    """A regex finding any of `words` as whole words (see `words_pattern`)."""
+    return re.compile(first_letter_lookahead(words) + r"\b(?:" + words_pattern(words) + r")\b", flags)
+
+
 def words_pattern(words: Iterable[str]) -> str:
     """'non-key' matches 'non-key', 'non key' and 'nonkey'; 'not a key' any spacing. Longest first;
     words that share a first letter are grouped under it ('d(?:eputy leader|irector)'), so the regex
@@ -539,12 +544,12 @@ class Profile:
         words = self.vocabulary
         self.honorific = re.compile(r"^(?:(?:" + words_pattern(words["honorifics"]) + r")\.?\s+)+", re.IGNORECASE)
         self.role_words = frozenset(w.lower() for w in words["role_words"])
-        self.member_role = re.compile(r"\b(?:" + words_pattern(words["member_roles"]) + r")\b", re.IGNORECASE)
+        self.member_role = any_word(words["member_roles"], re.IGNORECASE)
         self.decision_series = _compile(words["decision_series"], "vocabulary.decision_series")
         self.expired_marks = _compile(words["expired_marks"], "vocabulary.expired_marks")
         self.none_phrases = _compile(words["none_phrases"], "vocabulary.none_phrases")
         self.proposal_phrases = _compile(words["proposal_phrases"], "vocabulary.proposal_phrases")
-        self.option_words = re.compile(r"\b(?:" + words_pattern(words["option_words"]) + r")\b", re.IGNORECASE)
+        self.option_words = any_word(words["option_words"], re.IGNORECASE)
         self.yes = re.compile(r"^(?:" + words_pattern(words["yes_words"]) + r")\b", re.IGNORECASE)
         self.no = re.compile(r"^(?:" + words_pattern(words["no_words"]) + r")\b", re.IGNORECASE)
         self.heading_words = frozenset(w.lower() for w in words["heading_words"])
@@ -556,7 +561,7 @@ class Profile:
         # a line of signature furniture: dotted or ruled space, or a word such as "Signed" alone
         self.signature_rule = re.compile(rf"^\s*(?:[.…_][.…_\s]{{5,}}|(?:{signature})(?:\s+(?:{signature}))?)\s*$", re.IGNORECASE)
         self.ticked_marks = frozenset(mark.lower() for mark in words["ticked_marks"])  # "[x]" and "[X]" are one mark
-        self.decision_verb = re.compile(r"\b(?:" + words_pattern(words["decision_verbs"]) + r")\b")
+        self.decision_verb = any_word(words["decision_verbs"])
         self.cms_suffix = _compile(words["cms_suffixes"], "vocabulary.cms_suffixes")
         self.sentence_openers = frozenset(w.lower() for w in words["sentence_openers"])
         self.lead_in_verbs = tuple(w.lower() for w in words["lead_in_verbs"])

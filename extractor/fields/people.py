@@ -103,7 +103,8 @@ class Grammar:
                                re.IGNORECASE)
         self.connector = re.compile(r"^\s+(?:" + words_pattern(words["area_connectors"]) + r")\s+(?:the\s+)?", re.IGNORECASE)
         self.portfolio_word = re.compile(r"\s+(?:" + words_pattern(words["portfolio_words"]) + r")$", re.IGNORECASE)
-        self.honorific_word = re.compile(r"(?<![\w'’-])(?:" + words_pattern(words["honorifics"]) + r")\.?(?=\s)", re.IGNORECASE)
+        self.honorific_word = re.compile(first_letter_lookahead(words["honorifics"]) + r"(?<![\w'’-])(?:"
+                                         + words_pattern(words["honorifics"]) + r")\.?(?=\s)", re.IGNORECASE)
         self.small = profile.title_small_words
         self.prefixes = frozenset(w.lower() for w in words["title_prefixes"])
         self.openers = profile.sentence_openers
