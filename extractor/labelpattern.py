@@ -26,11 +26,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+_DASHES = re.compile(r"[-–—]")
 
 
+@lru_cache(maxsize=4096)  # labels recur across a batch's records: each is folded once
 def label_key(text: str) -> str:
     """The form labels are compared in: case, dashes and runs of whitespace folded."""
-    return " ".join(re.sub(r"[-–—]", " ", text.lower()).split())
+    return " ".join(_DASHES.sub(" ", text.lower()).split())
 
 
 def trie_regex(labels: Iterable[str]) -> str:
