@@ -8,20 +8,35 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-from models import DecisionRecord
+if TYPE_CHECKING:
+    from models import DecisionRecord
 
-from .errors import ExtractionFailure
-from .pipeline import Extractor
-from .readers import ReadOptions
+    from .errors import ExtractionFailure
+    from .pipeline import Extractor
+    from .readers import ReadOptions
 
 __all__ = ["DecisionRecord", "ExtractionFailure", "Extractor", "ReadOptions", "extract_file", "extract_text"]
+
+# Imported on first use, so that `odr fetch` or `odr --help` (extractor.cli is inside this package)
+# does not load the whole pipeline first.
+_LAZY = {"DecisionRecord": "models", "ExtractionFailure": ".errors", "Extractor": ".pipeline", "ReadOptions": ".readers"}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(_LAZY[name], __name__), name)
 
 
 @lru_cache(maxsize=1)
 def _default() -> Extractor:
+    from .pipeline import Extractor
+
     return Extractor.create()
 
 

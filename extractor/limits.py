@@ -30,11 +30,14 @@ import threading
 import time
 import zipfile
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from models import ErrorKind
 
-from . import pdfstreams
 from .errors import ExtractionFailure
+
+if TYPE_CHECKING:
+    from . import pdfstreams
 
 # Bytes that the streams of one file may inflate to, as a multiple of the --max-bytes limit
 # (25 MB by default -> 250 MB).
@@ -165,6 +168,8 @@ def check_pdf_streams(data: bytes, max_inflated: int) -> int:
     limit (deflate writes at most 1,032 bytes per byte, LZW 3,556, ...: an ordinary PDF is cleared
     without decoding a byte). Otherwise the streams are decoded, the largest bounds first, in chunks
     and counting only, until the bounds left and the sizes found fit, or the sizes alone do not."""
+    from . import pdfstreams  # a PDF's reader needs it; odr's start-up does not
+
     measured = 0
 
     def measure(stream: pdfstreams.Stream, uses: int, keep: bool = False) -> bytes:

@@ -19,9 +19,6 @@ from dataclasses import dataclass
 from html import unescape
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit, urlunsplit
 
-from lxml import etree
-from lxml import html as lxml_html
-
 from .readers.encoding import decode
 from .readers.html import declared_charset
 
@@ -136,6 +133,9 @@ class Linked:
 
 
 def _tree(html: bytes):
+    from lxml import etree  # imported when a page is read, not whenever odr starts
+    from lxml import html as lxml_html
+
     # Decoded as the HTML reader decodes a page (BOM, declared charset, UTF-8, detection), then parsed
     # as UTF-8 so that a wrong <meta charset> cannot undo it.
     text = decode(html, declared_charset(html)).text

@@ -28,14 +28,13 @@ stream holds. styles.xml is only decompressed when a paragraph style needs looki
 from __future__ import annotations
 
 import email
+import functools
 import io
 import posixpath
 import re
 import zipfile
 from collections.abc import Callable
 from typing import Any
-
-from lxml import etree
 
 from models import ErrorKind, SourceFormat
 
@@ -78,7 +77,6 @@ _TRANSPARENT = frozenset(
 )
 _SKIPPED = frozenset(_W + n for n in ("del", "moveFrom", "pPr", "rPr", "sdtPr", "sdtEndPr", "proofErr", "bookmarkStart"))
 
-_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 
 _WINGDINGS = {
     # Wingdings: empty boxes, ticked and crossed boxes, tick and cross marks
@@ -134,11 +132,21 @@ def _part_bytes(archive: zipfile.ZipFile, name: str, *, required: bool) -> bytes
     return data
 
 
+@functools.cache
+def _xml_parser():
+    # lxml is imported when a Word file is read, not when odr starts: most records never need it
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
+
+
 def _xml(data: bytes | None, name: str, *, required: bool):
+    from lxml import etree
+
     if data is None:
         return None
     try:
-        return etree.fromstring(data, _XML)
+        return etree.fromstring(data, _xml_parser())
     except etree.XMLSyntaxError as exc:
         if required:
             raise ExtractionFailure(ErrorKind.corrupt, f"{name} is not well-formed XML ({exc})") from None
@@ -239,6 +247,8 @@ class _Styles:
         return self._nodes[sid]
 
     def _parse(self, start: int, prefix: bytes):
+        from lxml import etree
+
         closing = b"</" + prefix + b":style>" if prefix else b"</style>"
         end = self._data.find(closing, start)
         if end < 0:
@@ -246,7 +256,7 @@ class _Styles:
         namespace = b"xmlns:" + prefix if prefix else b"xmlns"
         fragment = b"<styles " + namespace + b'="' + W.encode() + b'">' + self._data[start : end + len(closing)] + b"</styles>"
         try:
-            return etree.fromstring(fragment, _XML)[0]
+            return etree.fromstring(fragment, _xml_parser())[0]
         except (etree.XMLSyntaxError, IndexError):
             return None
 

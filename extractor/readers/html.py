@@ -28,9 +28,6 @@ import re
 from collections.abc import Callable
 from html import unescape
 
-from lxml import etree
-from lxml import html as lxml_html
-
 from models import ErrorKind, SourceFormat
 
 from ..document import (
@@ -430,6 +427,10 @@ _FLATTEN_BLOCK = re.compile(rb"</?(?:div|section|article|blockquote|center|p|mai
 
 
 def _parse(data: bytes):
+    # lxml is imported when a page is read, not when odr starts: most records never need it
+    from lxml import etree
+    from lxml import html as lxml_html
+
     parser = lxml_html.HTMLParser(
         encoding="utf-8", remove_comments=True, remove_pis=True, recover=True, no_network=True, huge_tree=True
     )
