@@ -189,8 +189,8 @@ class Layout:
         else:
             label = " ".join(document.text_of(block).split())
             value_start = block.end
-            if self.profile.ends_with_title_heading(label) or (
-                above is not None and self.profile.ends_with_title_heading(document.lines[above].text)
+            if self.profile.is_title_heading(label) or (
+                above is not None and self.profile.is_title_heading(document.lines[above].text)
             ):
                 return None  # the page's heading, or the record's title printed under it
             if self._job_title(label):
@@ -203,7 +203,10 @@ class Layout:
         if spec is None:
             bare = re.sub(r"^\s*(?:\d+(?:\.\d+)*[.)]?|\(?[a-z]\)|\(?[ivx]+[.)])\s+", "", label).rstrip(":?")
             if not self._label_shaped(bare):
-                return None  # a bold lead-in ("That the Cabinet Member:") is the text's, not a heading
+                # a long heading names its section in its opening words; a bold lead-in ("That the
+                # Cabinet Member:") is the text's, not a heading
+                spec = self._long_heading(bare, index)
+                return None if spec is None else self._block_hit_for(spec, label, index, block, value_start, by_meaning)
             spec = self.profile.classify(bare)
             if spec is None and any(w.lower().startswith(self.profile.lead_in_verbs) for w in bare.split()):
                 return None  # "The Director approved:" in bold
@@ -211,12 +214,42 @@ class Layout:
             spec = STOP
         if spec is None:
             return None
+        return self._block_hit_for(spec, label, index, block, value_start, by_meaning)
+
+    def _block_hit_for(self, spec: FieldSpec, label: str, index: int, block: Block, value_start: int,
+                       by_meaning: bool) -> Hit:
+        line = self.document.lines[index]
         number = re.match(r"\s*(\d+)[.)]?\s", label)
         return Hit(spec=spec, label=label.rstrip(":"), line_index=index, start=block.start, value_start=value_start,
-                   heading=value_start >= block.end or not document.text[value_start : line.end].strip(),
+                   heading=value_start >= block.end or not self.document.text[value_start : line.end].strip(),
                    number=int(number.group(1)) if number else None, by_meaning=by_meaning,
                    # a row's short value ends with the row; a section may go on below the table
                    limit=block.end if block.kind is BlockKind.field and spec.kind == "line" else None)
+
+    def _long_heading(self, label: str, index: int) -> FieldSpec | None:
+        """The section a heading too long to be a label heads, read from its opening words, up to the
+        first word that only qualifies them ("Conflicts of interest | declared by the Cabinet Member
+        or any officer consulted", "Any dispensation | granted by the Head of Paid Service"): a
+        section group's exact synonym or its meaning. A sentence ("The council will consult ...")
+        has no such opening; a label-shaped one that is not a heading ends with '.' or ';'."""
+        if len(label) > self.profile.settings.max_long_heading_chars or label[-1] in ".;,":
+            return None
+        key = label_key(label)
+        cut = min((key.find(f" {q} ") for q in self.profile.heading_qualifiers if f" {q} " in key), default=-1)
+        if cut < 0:
+            return None
+        head = " ".join(label.split()[: len(key[:cut].split())])
+        if not self._label_shaped(head):
+            return None
+        exact = self.profile.line_start.match(head + ":")
+        spec = self._resolve(exact.group("label"), index) if exact and exact.end() >= len(head) else None
+        spec = spec or self.profile.classify(head)
+        return spec if spec is not None and spec.kind == "block" else None
+
+    def _wraps_on(self, index: int) -> bool:
+        """The line goes on in the next one: the next line opens in lower case, mid-sentence."""
+        following = self._next_text_line(index)
+        return following is not None and self.document.lines[following].text.lstrip()[:1].islower()
 
     def _heading_pattern(self, index: int, line: Line) -> Hit | None:
         """A whole line that heads a group's section by its shape ('14/11/2018 - Title' on a
@@ -234,18 +267,24 @@ class Layout:
         standing alone. A phrase that opens like a sentence ("That the Cabinet Member:"), holds
         figures ("Option 2:") or is long is never a label. One that means no group ends the section
         before it only when it stands alone as a heading with a separator."""
-        match = _label_like(self.profile.settings.max_label_chars).match(text)
+        settings = self.profile.settings
+        match = _label_like(max(settings.max_label_chars, settings.max_long_heading_chars)).match(text)
         if match is None:
             return None, None
         label = match.group("label").strip()
         words = label.split()
-        settings = self.profile.settings
         if not self._label_shaped(label):
-            return None, None
+            numbered = match.start("label") > len(text) - len(text.lstrip()) and text.lstrip()[:1].isdigit()
+            long_heading = (
+                numbered and match.group("sep").strip() in ("", ":")
+                and match.end() >= len(text.rstrip()) and not self._wraps_on(index)
+            )
+            spec = self._long_heading(label, index) if long_heading else None
+            return (match, spec) if spec is not None else (None, None)
         standalone = match.end() >= len(text.rstrip())
         separator = match.group("sep").strip()
         if not separator and (
-            self.profile.ends_with_title_heading(label)  # "KENT COUNTY COUNCIL – RECORD OF DECISION": the page's heading
+            self.profile.is_title_heading(label)  # "KENT COUNTY COUNCIL – RECORD OF DECISION": the page's heading
             or not ((label.isupper() and len(label) > 3) or self._heading_line(label, index))
         ):
             return None, None
@@ -296,7 +335,7 @@ class Layout:
         ):
             return False
         above = self._previous_text_line(index)
-        if above is None or self.profile.ends_with_title_heading(self.document.lines[above].text):
+        if above is None or self.profile.is_title_heading(self.document.lines[above].text):
             return False
         return not self._value_of_label_above(above)
 
@@ -312,6 +351,11 @@ class Layout:
         key = label_key(label)
         return any(key == head or key.startswith(head + " ") for head in self.profile.role_heads)
 
+    def _next_text_line(self, index: int) -> int | None:
+        """The index of the nearest non-blank line below line `index` (within three lines)."""
+        lines = self.document.lines
+        return next((i for i in range(index + 1, min(len(lines), index + 4)) if lines[i].text.strip()), None)
+
     def _previous_text_line(self, index: int) -> int | None:
         """The index of the nearest non-blank line above line `index` (within three lines)."""
         lines = self.document.lines
@@ -322,7 +366,7 @@ class Layout:
         colon it holds ("Options Appraisal: Leisure Centres", "Public Realm Services Model: Business
         Case"), unless it reads as a form's first label: a short value after a label of a field."""
         above = self._previous_text_line(index)
-        if above is None or not self.profile.ends_with_title_heading(self.document.lines[above].text):
+        if above is None or not self.profile.is_title_heading(self.document.lines[above].text):
             return False
         return spec.kind != "line" or len(value.strip()) > self.profile.settings.max_header_value
 
@@ -337,8 +381,16 @@ class Layout:
         )
 
     def _in_running_text(self, text: str, label_start: int) -> bool:
+        """A label-like phrase inside a sentence or a job title: after a word of running text ("That
+        the Cabinet Member: a) ..."), or a role word after another ("The Chief Officer (Highways):
+        i) noted ...": the end of a post's name, not the label 'Officer')."""
         before = text[:label_start].split()
-        return bool(before) and before[-1].lower().strip(",;") in self.profile.running_text_words
+        if not before:
+            return False
+        word = before[-1].lower().strip(",;")
+        return word in self.profile.running_text_words or (
+            word in self.profile.role_words and self._job_title(text[label_start:])
+        )
 
     def _label_without_separator(self, text: str, index: int) -> tuple[re.Match | None, FieldSpec | None]:
         """'Signed J Anderson' (a label the profile marks bare), or a short 'Decision Maker Cabinet'

@@ -156,6 +156,8 @@ class VocabularySpec(_Strict):
     decision_verbs: Edit | None = None
     cms_suffixes: Edit | None = None
     sentence_openers: Edit | None = None
+    title_qualifiers: Edit | None = None
+    heading_qualifiers: Edit | None = None
     lead_in_verbs: Edit | None = None
     resolution_phrases: Edit | None = None
     reason_openers: Edit | None = None
@@ -195,6 +197,9 @@ class Settings(_Strict):
     max_label_words: int = Field(8, ge=1, description="most words in a line's label that is no exact synonym")
     max_heading_words: int = Field(5, ge=1, description="most words in a label-like heading that means no known group and only ends a section")
     max_label_chars: int = Field(70, ge=1, description="longest label that is no exact synonym")
+    max_long_heading_chars: int = Field(
+        180, ge=1, description="longest section heading read by the words before its qualifier ('Conflicts of "
+        "interest declared by the Cabinet Member or any officer consulted')")
     meaning_confidence: float = Field(0.9, gt=0, le=1, description="confidence of a value read after a label recognised by its meaning, relative to an exact synonym's")
 
 
@@ -538,6 +543,7 @@ class Profile:
         )
         self._title_keys = tuple(sorted({label_key(h) for h in self.title_headings}, key=len, reverse=True))
         self._title_last_words = frozenset(key.rsplit(None, 1)[-1] for key in self._title_keys)
+        self._title_qualifiers = tuple(label_key(q) + " " for q in self.vocabulary["title_qualifiers"])
         self.title_heading_start = re.compile(
             r"^\s*(?:" + trie_regex(self.title_headings) + r")\s+(?=\S)", re.IGNORECASE
         ) if self.title_headings else None
@@ -564,6 +570,7 @@ class Profile:
         self.decision_verb = any_word(words["decision_verbs"])
         self.cms_suffix = _compile(words["cms_suffixes"], "vocabulary.cms_suffixes")
         self.sentence_openers = frozenset(w.lower() for w in words["sentence_openers"])
+        self.heading_qualifiers = tuple(label_key(q) for q in words["heading_qualifiers"])
         self.lead_in_verbs = tuple(w.lower() for w in words["lead_in_verbs"])
         self.resolution_phrases = _compile(words["resolution_phrases"], "vocabulary.resolution_phrases")
         self.reason_openers = tuple(w.lower() for w in words["reason_openers"])
@@ -587,13 +594,16 @@ class Profile:
         """The line opens with a label run into its value without a separator ("Signed J Anderson")."""
         return bool(self.bare_start and self.bare_start.match(line))
 
-    def ends_with_title_heading(self, line: str) -> bool:
-        """Whether a line ends with a page or record heading ("KENT COUNTY COUNCIL – RECORD OF DECISION")."""
-        words = line.rsplit(None, 1)
-        if not words or words[-1].lower() not in self._title_last_words:
-            return False
+    def is_title_heading(self, line: str) -> bool:
+        """Whether a line is a page or record heading: it ends with one ("KENT COUNTY COUNCIL – RECORD
+        OF DECISION"), or opens with one and goes on only to say how the decision was taken ("RECORD
+        OF DECISION TAKEN UNDER DELEGATED POWERS", vocabulary.title_qualifiers)."""
         key = label_key(line)
-        return any(key == h or key.endswith(" " + h) for h in self._title_keys)
+        words = key.rsplit(None, 1)
+        if words and words[-1] in self._title_last_words and any(key == h or key.endswith(" " + h) for h in self._title_keys):
+            return True
+        opening = next((h for h in self._title_keys if key.startswith(h + " ")), None)
+        return opening is not None and (key[len(opening) + 1 :] + " ").startswith(self._title_qualifiers)
 
     def find_phrase(self, key: str, text: str, accept=lambda match: True) -> re.Match | None:
         """The first acceptable match in `text` of any of the profile's `key` phrases."""

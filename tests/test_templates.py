@@ -1312,3 +1312,70 @@ def test_more_ways_of_naming_the_decider(extractor, text, name, title):
 def test_a_ward_member_consulted_is_not_the_executive_member(extractor, line):
     record = extractor.extract_text(f"Record of Delegated Decision\nDecision Maker: Head of Parks\n{line}\nDecision: To close the play area.\n")
     assert record.executive_member is None
+
+
+@pytest.mark.parametrize("heading", [
+    "RECORD OF DECISION TAKEN UNDER DELEGATED POWERS", "Record of Officer Decision made under delegated authority",
+    "Delegated Decision Notice - taken in accordance with the Scheme of Delegation",
+    "Officer Decision Record: made by an officer under delegated powers",
+])
+def test_a_record_heading_that_says_how_the_decision_was_taken_is_the_pages_heading(extractor, heading):
+    record = extractor.extract_text(
+        f"Fernholt Council\n{heading}\n\nSubject: Sale of land at Quarry Lane\n\nDecision:\n"
+        "To sell the land at Quarry Lane to Quarry Lane Allotments Association for £12,000.\n\n"
+        "Reason:\nThe land is surplus to requirements.\n"
+    )
+    assert record.decision == "To sell the land at Quarry Lane to Quarry Lane Allotments Association for £12,000."
+    assert record.subject == "Sale of land at Quarry Lane"
+
+
+@pytest.mark.parametrize("label", ["Officer", "Officer Name", "Name of Officer", "Authorising Officer", "Determining Officer"])
+@pytest.mark.parametrize("post_label", ["Designation", "Job Title", "Post"])
+def test_the_officer_an_officer_decision_record_names_first(extractor, label, post_label):
+    record = extractor.extract_text(
+        f"RECORD OF DECISION TAKEN UNDER DELEGATED POWERS\n\n{label}: Callum Muir\n"
+        f"{post_label}: Executive Chief Officer, Housing and Property\nDate: 3rd October 2023\n\n"
+        "Subject: Disposal of land at Mill Road\n\nDecision:\nI have approved the sale of the land at Mill Road.\n"
+    )
+    assert (record.decision_maker.name, record.decision_maker.title) == (
+        "Callum Muir", "Executive Chief Officer, Housing and Property")
+    assert record.decision == "I have approved the sale of the land at Mill Road."
+
+
+LONG_HEADINGS = [
+    ("Conflicts of interest declared by the Cabinet Member or any officer consulted", "conflicts_of_interest", "None."),
+    ("Any conflict of interest declared by any Cabinet Member who is consulted by the officer which relates to the decision",
+     "conflicts_of_interest", "None."),
+    ("Details of any alternative options considered and rejected by the officer when making the decision",
+     "rejected_options", ["Do nothing: parking pressure would continue to grow."]),
+    ("Reasons for the decision taken by the Cabinet Member for Transport and Highways in respect of the scheme",
+     "reasons", "Survey results show that most residents support a scheme."),
+]
+
+
+@pytest.mark.parametrize("heading, field, value", LONG_HEADINGS)
+def test_a_long_numbered_heading_heads_the_section_its_opening_words_name(extractor, heading, field, value):
+    bodies = {"reasons": "Survey results show that most residents support a scheme.",
+              "rejected_options": "Do nothing: parking pressure would continue to grow.", "conflicts_of_interest": "None."}
+    body = bodies[field]
+    record = extractor.extract_text(
+        "Individual Cabinet Member Decision\nSubject: Residents' parking in Castle Ward\n\n1. Decision\n"
+        "That the Cabinet Member approves a residents' parking scheme in Castle Ward.\n\n"
+        f"2. {heading}\n{body}\n\n3. Background papers\nNone.\n"
+    )
+    assert getattr(record, field) == value
+    assert record.decision == "That the Cabinet Member approves a residents' parking scheme in Castle Ward."
+
+
+@pytest.mark.parametrize("line", [
+    "2. The council will consult residents in Castle Ward on the proposals in the spring",
+    "2. Reasons given by residents in the survey included concerns about parking and traffic.",
+    "2. Officers consulted residents and businesses in the area during March and April",
+])
+def test_a_numbered_sentence_is_no_long_heading(extractor, line):
+    record = extractor.extract_text(
+        "Individual Cabinet Member Decision\nSubject: Residents' parking\n\nDecision:\n"
+        f"1. That the Cabinet Member approves a residents' parking scheme.\n{line}\nAnother paragraph follows here.\n"
+    )
+    assert record.decision.startswith("1. That the Cabinet Member approves a residents' parking scheme.\n2. ")
+    assert record.consultation is None and record.reasons is None

@@ -138,7 +138,7 @@ def _heading_with_code(ctx: Context, index: int) -> tuple[Found | None, str] | N
     (the number, the title on the line) or None when the line is no record heading."""
     line = ctx.document.lines[index]
     text = line.text
-    if ctx.profile.ends_with_title_heading(text):
+    if ctx.profile.is_title_heading(text):
         return None, ""
     match = _heading_start(tuple(ctx.profile.title_headings)).match(text)
     if match is None:
@@ -292,7 +292,7 @@ def _council_line(ctx: Context, text: str) -> bool:
         match = pattern.search(text)
         if match:
             rest = (text[: match.start("value")] + text[match.end("value") :]).strip(" –-:|")
-            if not rest or ctx.profile.ends_with_title_heading(rest):
+            if not rest or ctx.profile.is_title_heading(rest):
                 return True
     return False
 
