@@ -134,6 +134,7 @@ class VocabularySpec(_Strict):
     area_connectors: Edit | None = None
     title_prefixes: Edit | None = None
     conjunctions: Edit | None = None
+    contact_words: Edit | None = None
     portfolio_words: Edit | None = None
     decision_series: Edit | None = None
     expired_marks: Edit | None = None

@@ -1379,3 +1379,18 @@ def test_a_numbered_sentence_is_no_long_heading(extractor, line):
     )
     assert record.decision.startswith("1. That the Cabinet Member approves a residents' parking scheme.\n2. ")
     assert record.consultation is None and record.reasons is None
+
+
+@pytest.mark.parametrize("line, phone, email", [
+    ("Sarah Whitfield, Head of Commissioning, tel. 01632 960451", "01632 960451", None),
+    ("Sarah Whitfield, Head of Commissioning, Tel No: 01632 960451", "01632 960451", None),
+    ("Sarah Whitfield, Head of Commissioning - telephone 01632 960451", "01632 960451", None),
+    ("Sarah Whitfield, Head of Commissioning, email sarah.whitfield@kingsmere.example.gov.uk",
+     None, "sarah.whitfield@kingsmere.example.gov.uk"),
+    ("Sarah Whitfield, Head of Commissioning, T: 01632 960451, E: sarah.whitfield@kingsmere.example.gov.uk",
+     "01632 960451", "sarah.whitfield@kingsmere.example.gov.uk"),
+])
+def test_a_contact_lines_number_and_address_leave_the_title_clean(extractor, line, phone, email):
+    record = extractor.extract_text(f"Officer Decision Record\nDecision:\nTo approve the fees.\nContact Officer: {line}\n")
+    contact = record.officer_contact
+    assert (contact.name, contact.title, contact.phone, contact.email) == ("Sarah Whitfield", "Head of Commissioning", phone, email)

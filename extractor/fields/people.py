@@ -110,6 +110,10 @@ class Grammar:
         self.openers = profile.sentence_openers
         self.conjunctions = frozenset(w.lower() for w in words["conjunctions"])
         self.compound = re.compile(r"\s+(?:" + words_pattern(words["conjunctions"]) + r")\s+(?=[A-Z])", re.IGNORECASE)
+        # a word introducing a number or an address, with the separator before it, ending where the
+        # number or address begins ("Head of Commissioning - tel. ")
+        self.contact_word = re.compile(r"(?:[\s,;–-]*\s)?(?<![\w'’-])(?:" + words_pattern(words["contact_words"])
+                                       + r")\.?\s*[:.-]?\s*\Z", re.IGNORECASE)
 
     # ---- words ---------------------------------------------------------------------------------
     def clean(self, text: str) -> str:
@@ -1105,9 +1109,10 @@ def officer_contact(ctx: Context, found: Mapping[str, Found | None]) -> Found | 
     email_match = _EMAIL.search(span.text)
     phone_match = _PHONE.search(span.text)
     text = span.text
-    for match in (email_match, phone_match):
-        if match:
-            text = text.replace(match.group(0), " ")
+    for match in sorted((m for m in (email_match, phone_match) if m), key=lambda m: -m.start()):
+        word = g.contact_word.search(text, 0, match.start())  # "tel.", "email:" goes with what it introduces
+        start = word.start() if word else match.start()
+        text = text[:start] + " " * (match.end() - start) + text[match.end():]
     reading = read(ctx, text)
     person = reading.person if reading else Person()
     phone = next(
