@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from .document import LIST_MARKER, STARTS_LIST_ITEM, Block, BlockKind, Document, Line
 from .profile import STOP, FieldSpec, Profile, label_key
 
+# The first half of a bilingual label, up to the slash before the second ("Dyddiad / ", "Cyfeirnod /")
+_LABEL_HALF = re.compile(r"\s*[^\W\d_][^\W\d_' ’-]*(?: [^\W\d_][^\W\d_'’-]*){0,3}\s*/\s*")
 # A list marker standing alone on its line ("i."), its item on the next
 BARE_MARKER = re.compile(rf"^{LIST_MARKER}$", re.IGNORECASE)
 # A short phrase before a separator (':', ':-', '|', '?', '?:'), after an optional section number;
@@ -427,11 +429,13 @@ class Layout:
     def _hit(self, spec: FieldSpec, match: re.Match, index: int, line: Line, *, line_start: bool) -> Hit:
         number = re.match(r"\s*(\d+)", match.group(0)) if line_start else None
         heading = match.end() >= len(match.string.rstrip())
+        # a bilingual label's other half before it ("Dyddiad / Date:") is the label's, not a value's
+        other_half = not line_start and _LABEL_HALF.fullmatch(match.string, 0, match.start("label"))
         return Hit(
             spec=spec,
             label=match.group("label"),
             line_index=index,
-            start=line.start if line_start else line.start + match.start("label"),
+            start=line.start if line_start or other_half else line.start + match.start("label"),
             value_start=line.start + match.end(),
             heading=heading,
             number=int(number.group(1)) if number else None,

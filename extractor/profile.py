@@ -549,7 +549,8 @@ class Profile:
             r"^\s*(?:" + trie_regex(self.title_headings) + r")\s+(?=\S)", re.IGNORECASE
         ) if self.title_headings else None
         words = self.vocabulary
-        self.honorific = re.compile(r"^(?:(?:" + words_pattern(words["honorifics"]) + r")\.?\s+)+", re.IGNORECASE)
+        # honorifics before a name, a bilingual pair too ("Cynghorydd / Councillor Dafydd Jones")
+        self.honorific = re.compile(r"^(?:(?:" + words_pattern(words["honorifics"]) + r")\.?(?:\s*/\s*|\s+))+", re.IGNORECASE)
         self.role_words = frozenset(w.lower() for w in words["role_words"])
         self.member_role = any_word(words["member_roles"], re.IGNORECASE)
         self.decision_series = _compile(words["decision_series"], "vocabulary.decision_series")

@@ -1394,3 +1394,48 @@ def test_a_contact_lines_number_and_address_leave_the_title_clean(extractor, lin
     record = extractor.extract_text(f"Officer Decision Record\nDecision:\nTo approve the fees.\nContact Officer: {line}\n")
     contact = record.officer_contact
     assert (contact.name, contact.title, contact.phone, contact.email) == ("Sarah Whitfield", "Head of Commissioning", phone, email)
+
+
+BILINGUAL = """CYNGOR SIR ABERGLAN / ABERGLAN COUNTY COUNCIL
+PENDERFYNIAD DIRPRWYEDIG / DELEGATED DECISION
+
+Teitl / Title: Grant to Llanfor Village Hall
+Cyfeirnod / Reference: DD/2023/88
+Swyddog / Officer: Rhian Pritchard, Head of Housing
+Aelod Cabinet / Cabinet Member: {honorific} Dafydd Jones, Cabinet Member for Communities
+Dyddiad / Date: 21.09.23
+
+Penderfyniad / Decision:
+To award a grant of £18,500 to Llanfor Village Hall towards roof repairs.
+"""
+
+
+@pytest.mark.parametrize("honorific", ["Cynghorydd / Councillor", "Cyng. / Cllr", "Councillor"])
+def test_bilingual_labels_keep_their_welsh_half_out_of_the_values(extractor, honorific):
+    record = extractor.extract_text(BILINGUAL.format(honorific=honorific))
+    member = record.executive_member
+    assert (member.name, member.title, member.portfolio) == ("Dafydd Jones", "Cabinet Member for Communities", "Communities")
+    assert (record.subject, record.reference) == ("Grant to Llanfor Village Hall", "DD/2023/88")
+    assert (record.decision_maker.name, record.decision_maker.title) == ("Rhian Pritchard", "Head of Housing")
+    assert [(d.kind, d.value) for d in record.dates] == [("decision", dt.date(2023, 9, 21))]
+
+
+@pytest.mark.parametrize("label", ["In consultation with", "Following consultation with", "After consultation with"])
+def test_who_was_consulted_printed_as_a_label(extractor, label):
+    record = extractor.extract_text(
+        "Executive Decision Record\nExecutive Decision taken by: Councillor Peter Haines, Leader of the Council\n"
+        f"{label}: Cllr Mary Osborne (Deputy Leader)\nSubject of decision: Local Plan consultation\n"
+        "Decision: To publish the draft Local Plan for consultation.\n"
+    )
+    assert record.consultation == "Cllr Mary Osborne (Deputy Leader)"
+    assert record.decision_maker.name == "Peter Haines"
+
+
+@pytest.mark.parametrize("printed", ["Portfolio Holder - Environment", "Portfolio Holder (Environment)", "Portfolio Holder: Environment"])
+def test_a_title_only_decider_is_named_where_the_post_is_printed_another_way(extractor, printed):
+    record = extractor.extract_text(
+        f"Decision details\nStreet lighting columns\nDecision Maker: {printed}\n\nDecision:\n"
+        "The Portfolio Holder for Environment, Councillor Anita Rao, approved the replacement of 420 columns.\n"
+    )
+    assert record.decision_maker.name == "Anita Rao"
+    assert record.executive_member.portfolio == "Environment"

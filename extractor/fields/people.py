@@ -1062,16 +1062,26 @@ def _holder_named(ctx: Context, title: str) -> str | None:
     """The name printed beside `title` (or a shorter or longer form of it) anywhere in the record."""
     g = grammar(ctx.profile)
     key = " ".join(title.split()[:2]).casefold()
+    portfolio = _folded((g.role(title) or Role(title)).portfolio)
     lines = (line for line in ctx.document.lines if key in " ".join(line.text.split()).casefold())
     for line in itertools.islice(lines, _HOLDER_LINES):
         for mention in g.mentions(" ".join(line.text.split())):
-            if mention.name and mention.role and _prefix_compatible(mention.role.title, title):
+            if mention.name and mention.role and (
+                _prefix_compatible(mention.role.title, title)
+                # the same post printed another way: "Portfolio Holder - Environment" / "... for Environment"
+                or (portfolio and _folded(mention.role.portfolio) == portfolio
+                    and _folded(mention.role.title).startswith(key))
+            ):
                 return mention.name
     return None
 
 
+def _folded(text: str | None) -> str:
+    return " ".join(text.casefold().split()) if text else ""
+
+
 def _prefix_compatible(a: str, b: str) -> bool:
-    a, b = " ".join(a.casefold().split()), " ".join(b.casefold().split())
+    a, b = _folded(a), _folded(b)
     return a.startswith(b) or b.startswith(a)
 
 
