@@ -22,13 +22,16 @@ min / median / max of each:
   `extract_text` (on the first `--plumber` PDFs: it is slow), each as a ratio to odr;
 * peak resident memory (VmHWM) of every worker process, polled from /proc.
 
-It ends with each target of issue 12 and PASS or MISS. Needs the test extra (fpdf2); the Dask rows
+odr's bytecode is compiled first, as an installed odr has it (a machine that sets
+PYTHONDONTWRITEBYTECODE would otherwise compile odr's sources at every start). It ends with each
+target of issue 12 and PASS or MISS. Needs the test extra (fpdf2); the Dask rows
 need `pip install 'odr[dask]'`.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import importlib.util
 import os
 import random
@@ -365,6 +368,10 @@ def main(argv=None) -> int:
 def _run(args, root: Path) -> int:
     from extractor.pipeline import Extractor
 
+    # odr's bytecode written first, as an installed odr has it: with PYTHONDONTWRITEBYTECODE set (as
+    # some machines and containers do) every start-up would otherwise compile odr's sources again.
+    compileall.compile_dir(REPO / "extractor", quiet=1)
+    compileall.compile_dir(REPO / "models", quiet=1)
     t = time.perf_counter()
     records = root / "records"
     if not (records / "text").exists():
