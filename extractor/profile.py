@@ -573,6 +573,7 @@ class Profile:
         self.cms_suffix = _compile(words["cms_suffixes"], "vocabulary.cms_suffixes")
         self.sentence_openers = frozenset(w.lower() for w in words["sentence_openers"])
         self.heading_qualifiers = tuple(label_key(q) for q in words["heading_qualifiers"])
+        self._conjunctions = frozenset(w.lower() for w in words["conjunctions"])
         self.lead_in_verbs = tuple(w.lower() for w in words["lead_in_verbs"])
         self.resolution_phrases = _compile(words["resolution_phrases"], "vocabulary.resolution_phrases")
         self.reason_openers = tuple(w.lower() for w in words["reason_openers"])
@@ -649,6 +650,13 @@ class Profile:
         if not scores:
             return None
         ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
+        heading_on_top = any(self.fields[name].kind == "stop" and score >= ranked[0][1] - 1e-9 for name, score in ranked)
+        if heading_on_top and any(w in self._conjunctions for w in words):
+            # "Background and reasons": a heading joining a field's words to another heading's heads
+            # that field's section (its text holds the field), whatever the other words weigh
+            fields = [item for item in ranked if self.fields[item[0]].kind != "stop"]
+            if fields and (len(fields) == 1 or fields[0][1] - fields[1][1] >= 1e-9):
+                return self.fields[fields[0][0]]
         if len(ranked) > 1 and ranked[0][1] - ranked[1][1] < 1e-9:
             return None
         return self.fields[ranked[0][0]]

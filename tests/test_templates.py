@@ -1439,3 +1439,18 @@ def test_a_title_only_decider_is_named_where_the_post_is_printed_another_way(ext
     )
     assert record.decision_maker.name == "Anita Rao"
     assert record.executive_member.portfolio == "Environment"
+
+
+@pytest.mark.parametrize("heading, field", [
+    ("Background and reasons", "reasons"), ("Reasons and background", "reasons"),
+    ("BACKGROUND AND REASONS:", "reasons"), ("Background and consultation", "consultation"),
+])
+def test_a_heading_joining_a_field_to_background_heads_the_fields_section(extractor, heading, field):
+    record = extractor.extract_text(
+        "Delegated Decision Record\nDecision made by: Sean Gallagher, Head of Planning\n\nDecision\n"
+        "To adopt the revised validation checklist.\n\n"
+        f"{heading}\nThe checklist must be reviewed every two years.\n\n"
+        "Financial Implications\nThe council must publish a checklist.\n"
+    )
+    assert getattr(record, field) == "The checklist must be reviewed every two years."
+    assert record.decision == "To adopt the revised validation checklist."
