@@ -1454,3 +1454,18 @@ def test_a_heading_joining_a_field_to_background_heads_the_fields_section(extrac
     )
     assert getattr(record, field) == "The checklist must be reviewed every two years."
     assert record.decision == "To adopt the revised validation checklist."
+
+
+@pytest.mark.parametrize("line, exempt", [
+    ("Status: Part B - exempt", True), ("Report status: PART II - CONFIDENTIAL", True),
+    ("Exempt information: Part B", True), ("Exempt information: Part A", False), ("Publication status: Part A - open", False),
+])
+def test_an_agendas_part_a_and_part_b_say_open_and_exempt(extractor, line, exempt):
+    record = extractor.extract_text(f"Officer Decision Record\nSubject: Library hours\n{line}\nDecision:\nTo approve the hours.\n")
+    assert record.exempt_information is not None and record.exempt_information.exempt is exempt
+
+
+@pytest.mark.parametrize("line", ["Record No. 2024-118", "Record No: 2024-118", "Decision No. 2024-118"])
+def test_a_record_number_with_its_abbreviation_dot(extractor, line):
+    record = extractor.extract_text(f"Officer Decision Record\n{line}\nSubject: Library hours\nDecision:\nTo approve the hours.\n")
+    assert record.reference == "2024-118"
