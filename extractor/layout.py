@@ -19,6 +19,8 @@ from .profile import STOP, FieldSpec, Profile, label_key
 
 # The first half of a bilingual label, up to the slash before the second ("Dyddiad / ", "Cyfeirnod /")
 _LABEL_HALF = re.compile(r"\s*[^\W\d_][^\W\d_' ’-]*(?: [^\W\d_][^\W\d_'’-]*){0,3}\s*/\s*")
+# The longest line of a label wrapped in a table cell (wider lines wrap at the page's width: prose)
+_WRAPPED_CELL_WIDTH = 50
 # A list marker standing alone on its line ("i."), its item on the next
 BARE_MARKER = re.compile(rf"^{LIST_MARKER}$", re.IGNORECASE)
 # A short phrase before a separator (':', ':-', '|', '?', '?:'), after an optional section number;
@@ -204,11 +206,14 @@ class Layout:
         by_meaning = spec is None
         if spec is None:
             bare = re.sub(r"^\s*(?:\d+(?:\.\d+)*[.)]?|\(?[a-z]\)|\(?[ivx]+[.)])\s+", "", label).rstrip(":?")
-            if not self._label_shaped(bare):
+            row_label = block.kind is BlockKind.field and self._label_shaped(bare, long=True)
+            if not self._label_shaped(bare) and not row_label:
                 # a long heading names its section in its opening words; a bold lead-in ("That the
                 # Cabinet Member:") is the text's, not a heading
                 spec = self._long_heading(bare, index)
                 return None if spec is None else self._block_hit_for(spec, label, index, block, value_start, by_meaning)
+            # a table row's label cell is a label by its place, however long ("Name and job title of
+            # the officer taking the decision")
             spec = self.profile.classify(bare)
             if spec is None and any(w.lower().startswith(self.profile.lead_in_verbs) for w in bare.split()):
                 return None  # "The Director approved:" in bold
@@ -305,15 +310,16 @@ class Layout:
             return None, None  # "EXEMPT ITEM": a heading that states a fact, read by the fields, not a label
         return match, spec
 
-    def _label_shaped(self, label: str) -> bool:
+    def _label_shaped(self, label: str, *, long: bool = False) -> bool:
         """A short capitalised phrase that could be a label: not a sentence ("That the Cabinet
-        Member:", "Key decision criteria. The decision will:"), no figures ("Option 2:"), not long."""
+        Member:", "Key decision criteria. The decision will:"), no figures ("Option 2:"), not long
+        (`long`: up to `max_long_heading_chars`, for a table's label cell, a label by its place)."""
         words = label.split()
         settings = self.profile.settings
         return bool(
             words
-            and len(words) <= settings.max_label_words
-            and len(label) <= settings.max_label_chars
+            and (long or len(words) <= settings.max_label_words)
+            and len(label) <= (settings.max_long_heading_chars if long else settings.max_label_chars)
             and label[0].isupper()
             and not any(c.isdigit() for c in label)
             and ". " not in label
@@ -452,7 +458,7 @@ class Layout:
         joined = f"{first.text} {second.text.strip()}"
         match = self.profile.line_start.match(joined)
         if not match or match.end("label") <= len(first.text):
-            return None
+            return self._wrapped_label_by_meaning(index, joined)
         spec = self._resolve(match.group("label"), index)
         if spec is None:
             return None
@@ -462,6 +468,33 @@ class Layout:
         hit.value_start = second.start + min(value_offset, len(second.text))
         hit.heading = match.end() >= len(joined.rstrip())
         return hit
+
+    def _wrapped_label_by_meaning(self, index: int, joined: str) -> Hit | None:
+        """A label no synonym names, wrapped in a narrow table cell: two short lines, the second going
+        on in lower case, standing alone above their value ("Name and job title of the officer" /
+        "taking the decision"). Prose wraps at the page's width, not at a cell's."""
+        lines = self.document.lines
+        first, second = lines[index], lines[index + 1]
+        width = _WRAPPED_CELL_WIDTH
+        if (
+            len(first.text.strip()) > width or len(second.text.strip()) > width
+            or not second.text.lstrip()[:1].islower() or first.text.rstrip()[-1:] in ".,;:"
+            or self._wraps_on(index + 1)
+        ):
+            return None
+        match = _label_like(self.profile.settings.max_long_heading_chars).match(joined)
+        if match is None or match.end() < len(joined.rstrip()):
+            return None  # a value on the second line: a sentence, not a label standing alone
+        label = match.group("label").strip()
+        if not self._label_shaped(label, long=True) or label[-1] in ".;," or any(
+            w.lower().startswith(self.profile.lead_in_verbs) for w in label.split()  # "Approved / the recommendation"
+        ):
+            return None
+        spec = self.profile.classify(label)
+        if spec is None or spec.kind == "stop":
+            return None
+        return Hit(spec=spec, label=label, line_index=index, start=first.start, value_start=second.end,
+                   heading=True, number=None, by_meaning=True)
 
     def _set_regions(self) -> None:
         text_end = len(self.document.text)

@@ -1469,3 +1469,43 @@ def test_an_agendas_part_a_and_part_b_say_open_and_exempt(extractor, line, exemp
 def test_a_record_number_with_its_abbreviation_dot(extractor, line):
     record = extractor.extract_text(f"Officer Decision Record\n{line}\nSubject: Library hours\nDecision:\nTo approve the hours.\n")
     assert record.reference == "2024-118"
+
+
+def test_a_table_rows_long_label_cell_is_read_by_its_meaning(extractor):
+    html = (
+        "<html><body><h1>Ashcombe District Council</h1><h2>Record of Officer Decision</h2><table>"
+        "<tr><td>Name and job title of the officer taking the decision:</td>"
+        "<td>Helena Marsh, Assistant Director for Environment</td></tr>"
+        "<tr><td>Portfolio Holder who was consulted before the decision was taken:</td>"
+        "<td>Councillor Victor Osei, Portfolio Holder for Climate Change</td></tr>"
+        "<tr><td>Date of decision</td><td>19 August 2024</td></tr></table>"
+        "<h3>Decision</h3><p>To award the contract to ChargeWell Ltd.</p></body></html>"
+    )
+    record = extractor.extract_bytes(html.encode(), path="record.html")
+    assert (record.decision_maker.name, record.decision_maker.title) == ("Helena Marsh", "Assistant Director for Environment")
+    assert (record.executive_member.name, record.executive_member.portfolio) == ("Victor Osei", "Climate Change")
+
+
+@pytest.mark.parametrize("first, second", [
+    ("Name and job title of the officer", "taking the decision"),
+    ("Name and job title of the officer", "taking the decision:"),
+    ("Officer responsible for taking", "this decision"),
+])
+def test_a_label_wrapped_in_a_narrow_cell_is_read_by_its_meaning(extractor, first, second):
+    record = extractor.extract_text(
+        "RECORD OF OFFICER DECISION\nDecision reference number ADC/OD/2024/0193\n"
+        f"{first}\n{second}\nHelena Marsh, Assistant Director for Environment\n"
+        "Date of decision 19 August 2024\n\nDecision\nTo award the contract to ChargeWell Ltd.\n"
+    )
+    assert (record.decision_maker.name, record.decision_maker.title) == ("Helena Marsh", "Assistant Director for Environment")
+
+
+@pytest.mark.parametrize("lines", [
+    "Consultation with residents took place in\nthe spring.",
+    "Consultation with residents took place in\nthe spring and the responses\nwere positive.",
+    "Approved\nthe officer's recommendation",
+])
+def test_a_wrapped_sentence_is_no_label(extractor, lines):
+    record = extractor.extract_text(f"Officer Decision Record\nSubject: Library hours\nDecision:\n{lines}\nReasons:\nDemand.\n")
+    assert record.decision == " ".join(lines.split())
+    assert record.consultation is None
