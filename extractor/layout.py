@@ -246,8 +246,8 @@ class Layout:
         if cut < 0:
             return None
         head = " ".join(label.split()[: len(key[:cut].split())])
-        if not self._label_shaped(head):
-            return None
+        if not self._label_shaped(head) or "," in head:
+            return None  # a clause ("Consultation was carried out with ward members, who ..."), not a heading's head
         exact = self.profile.line_start.match(head + ":")
         spec = self._resolve(exact.group("label"), index) if exact and exact.end() >= len(head) else None
         spec = spec or self.profile.classify(head)

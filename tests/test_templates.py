@@ -1371,6 +1371,7 @@ def test_a_long_numbered_heading_heads_the_section_its_opening_words_name(extrac
     "2. The council will consult residents in Castle Ward on the proposals in the spring",
     "2. Reasons given by residents in the survey included concerns about parking and traffic.",
     "2. Officers consulted residents and businesses in the area during March and April",
+    "2. Consultation was carried out with ward members, who raised no objections",
 ])
 def test_a_numbered_sentence_is_no_long_heading(extractor, line):
     record = extractor.extract_text(
