@@ -19,8 +19,6 @@ from .profile import STOP, FieldSpec, Profile, label_key
 
 # The first half of a bilingual label, up to the slash before the second ("Dyddiad / ", "Cyfeirnod /")
 _LABEL_HALF = re.compile(r"\s*[^\W\d_][^\W\d_' ’-]*(?: [^\W\d_][^\W\d_'’-]*){0,3}\s*/\s*")
-# The longest line of a label wrapped in a table cell (wider lines wrap at the page's width: prose)
-_WRAPPED_CELL_WIDTH = 50
 # A list marker standing alone on its line ("i."), its item on the next
 BARE_MARKER = re.compile(rf"^{LIST_MARKER}$", re.IGNORECASE)
 # A short phrase before a separator (':', ':-', '|', '?', '?:'), after an optional section number;
@@ -206,16 +204,15 @@ class Layout:
         by_meaning = spec is None
         if spec is None:
             bare = re.sub(r"^\s*(?:\d+(?:\.\d+)*[.)]?|\(?[a-z]\)|\(?[ivx]+[.)])\s+", "", label).rstrip(":?")
-            row_label = block.kind is BlockKind.field and self._label_shaped(bare, long=True)
-            if not self._label_shaped(bare) and not row_label:
+            # a table row's label cell is a label by its place, however long ("Name and job title of
+            # the officer taking the decision")
+            if not self._label_shaped(bare, long=block.kind is BlockKind.field):
                 # a long heading names its section in its opening words; a bold lead-in ("That the
                 # Cabinet Member:") is the text's, not a heading
                 spec = self._long_heading(bare, index)
                 return None if spec is None else self._block_hit_for(spec, label, index, block, value_start, by_meaning)
-            # a table row's label cell is a label by its place, however long ("Name and job title of
-            # the officer taking the decision")
             spec = self.profile.classify(bare)
-            if spec is None and any(w.lower().startswith(self.profile.lead_in_verbs) for w in bare.split()):
+            if spec is None and self._names_a_decision(bare):
                 return None  # "The Director approved:" in bold
         if spec is None and label_key(label) not in self.profile.unlabels:
             spec = STOP
@@ -303,7 +300,7 @@ class Layout:
                 standalone
                 and separator not in ("", "?")  # a question alone is asked inside a section (criteria, Q&A)
                 and len(words) <= settings.max_heading_words
-                and not any(w.lower().startswith(self.profile.lead_in_verbs) for w in words)  # "Approve:"
+                and not self._names_a_decision(label)  # "Approve:"
             )
             return (match, STOP) if heading else (None, None)
         if not separator and spec.kind == "line":
@@ -313,19 +310,25 @@ class Layout:
     def _label_shaped(self, label: str, *, long: bool = False) -> bool:
         """A short capitalised phrase that could be a label: not a sentence ("That the Cabinet
         Member:", "Key decision criteria. The decision will:"), no figures ("Option 2:"), not long
-        (`long`: up to `max_long_heading_chars`, for a table's label cell, a label by its place)."""
+        (`long`: any number of words, up to `max_long_heading_chars`, for a table's label cell, a label
+        by its place; whatever is label-shaped is so when long too)."""
         words = label.split()
         settings = self.profile.settings
+        longest = max(settings.max_label_chars, settings.max_long_heading_chars) if long else settings.max_label_chars
         return bool(
             words
             and (long or len(words) <= settings.max_label_words)
-            and len(label) <= (settings.max_long_heading_chars if long else settings.max_label_chars)
+            and len(label) <= longest
             and label[0].isupper()
             and not any(c.isdigit() for c in label)
             and ". " not in label
             and ">" not in label  # a breadcrumb ("Home > Council > Decisions")
             and words[0].lower() not in self.profile.sentence_openers
         )
+
+    def _names_a_decision(self, label: str) -> bool:
+        """A phrase holding a decision's verb ("Approve:", "The Director approved:"): text, not a label."""
+        return any(w.lower().startswith(self.profile.lead_in_verbs) for w in label.split())
 
     def _heading_line(self, label: str, index: int) -> bool:
         """A capitalised line with no separator may be a title ("Review of Funding for Community
@@ -338,7 +341,7 @@ class Layout:
             len(words) > self.profile.settings.max_heading_words
             or label[-1] in ".,;"
             or sum(w[0].isupper() for w in long_words) * 2 < len(long_words)
-            or any(w.lower().startswith(self.profile.lead_in_verbs) for w in words)
+            or self._names_a_decision(label)
             or self._job_title(label)
         ):
             return False
@@ -475,7 +478,7 @@ class Layout:
         "taking the decision"). Prose wraps at the page's width, not at a cell's."""
         lines = self.document.lines
         first, second = lines[index], lines[index + 1]
-        width = _WRAPPED_CELL_WIDTH
+        width = self.profile.settings.max_wrapped_cell_line
         if (
             len(first.text.strip()) > width or len(second.text.strip()) > width
             or not second.text.lstrip()[:1].islower() or first.text.rstrip()[-1:] in ".,;:"
@@ -486,10 +489,8 @@ class Layout:
         if match is None or match.end() < len(joined.rstrip()):
             return None  # a value on the second line: a sentence, not a label standing alone
         label = match.group("label").strip()
-        if not self._label_shaped(label, long=True) or label[-1] in ".;," or any(
-            w.lower().startswith(self.profile.lead_in_verbs) for w in label.split()  # "Approved / the recommendation"
-        ):
-            return None
+        if not self._label_shaped(label, long=True) or label[-1] in ".;," or self._names_a_decision(label):
+            return None  # "Approved / the officer's recommendation": a decision's words, not a label
         spec = self.profile.classify(label)
         if spec is None or spec.kind == "stop":
             return None

@@ -198,6 +198,9 @@ class Settings(_Strict):
     max_label_words: int = Field(8, ge=1, description="most words in a line's label that is no exact synonym")
     max_heading_words: int = Field(5, ge=1, description="most words in a label-like heading that means no known group and only ends a section")
     max_label_chars: int = Field(70, ge=1, description="longest label that is no exact synonym")
+    max_wrapped_cell_line: int = Field(
+        50, ge=1, description="longest line of a label read by its meaning when wrapped over two lines in a table "
+        "cell (a wider line wraps at the page's width: prose)")
     max_long_heading_chars: int = Field(
         180, ge=1, description="longest section heading read by the words before its qualifier ('Conflicts of "
         "interest declared by the Cabinet Member or any officer consulted')")
@@ -449,17 +452,14 @@ class FieldSpec:
 STOP = FieldSpec("unknown_heading", "stop")  # a label-like line that means no group: it only ends a section
 
 
-def first_letter_lookahead(words: Iterable[str]) -> str:
-    """A lookahead for the first characters of `words`, put before a pattern that opens with a
-    lookbehind or a word boundary: Python's regex engine then skips straight to the positions where
-    one of the words can start instead of trying the whole pattern at every character."""
+def any_word(words: Sequence[str], flags: int = 0, *, before: str = r"\b", after: str = r"\b") -> re.Pattern:
+    """A regex finding any of `words` (see `words_pattern`) between `before` and `after`, whole words
+    by default. It opens with a lookahead for the words' first letters: Python's regex engine then
+    skips straight to the positions where one can start instead of trying the whole pattern at
+    every character."""
     firsts = sorted({word[0].lower() for word in words if word})
-    return "(?=[" + "".join(re.escape(c) for c in firsts) + "])" if firsts else ""
-
-
-def any_word(words: Sequence[str], flags: int = 0) -> re.Pattern:
-    """A regex finding any of `words` as whole words (see `words_pattern`)."""
-    return re.compile(first_letter_lookahead(words) + r"\b(?:" + words_pattern(words) + r")\b", flags)
+    lookahead = "(?=[" + "".join(re.escape(c) for c in firsts) + "])" if firsts else ""
+    return re.compile(f"{lookahead}{before}(?:{words_pattern(words)}){after}", flags)
 
 
 def words_pattern(words: Iterable[str]) -> str:

@@ -29,10 +29,12 @@ from models import ExecutiveMember, Method, OfficerContact, Person
 
 from ..document import STARTS_LIST_ITEM, Line
 from ..layout import Hit, Span, continues
-from ..profile import Profile, first_letter_lookahead, label_key, words_pattern
+from ..profile import Profile, any_word, label_key, words_pattern
 from . import Context, Found
 
 _LEADING_FILL = re.compile(r"^[\s.…_:·-]+")
+# A word's start: not inside a word, a possessive or a hyphenated compound ("co-director")
+_NOT_AFTER_WORD = r"(?<![\w'’-])"
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"\(?0\d{2,4}\)?[\d ]{6,12}\d(?:\s*\((?:internal|ext)[^)]*\))?", re.IGNORECASE)
 _INITIALS = re.compile(r"^(?:[A-Z]\.?){1,3}$|^(?:[A-Z]\.\s?){1,3}$")
@@ -99,12 +101,10 @@ class Grammar:
         words = profile.vocabulary
         heads = [*words["role_heads"], *words["body_heads"]]
         self.bodies = frozenset(label_key(b) for b in words["body_heads"])
-        self.head = re.compile(first_letter_lookahead(heads) + r"(?<![\w'’-])(?:" + words_pattern(heads) + r")(?![\w'’-])",
-                               re.IGNORECASE)
+        self.head = any_word(heads, re.IGNORECASE, before=_NOT_AFTER_WORD, after=r"(?![\w'’-])")
         self.connector = re.compile(r"^\s+(?:" + words_pattern(words["area_connectors"]) + r")\s+(?:the\s+)?", re.IGNORECASE)
         self.portfolio_word = re.compile(r"\s+(?:" + words_pattern(words["portfolio_words"]) + r")$", re.IGNORECASE)
-        self.honorific_word = re.compile(first_letter_lookahead(words["honorifics"]) + r"(?<![\w'’-])(?:"
-                                         + words_pattern(words["honorifics"]) + r")\.?(?=\s)", re.IGNORECASE)
+        self.honorific_word = any_word(words["honorifics"], re.IGNORECASE, before=_NOT_AFTER_WORD, after=r"\.?(?=\s)")
         self.small = profile.title_small_words
         self.prefixes = frozenset(w.lower() for w in words["title_prefixes"])
         self.openers = profile.sentence_openers
@@ -112,7 +112,7 @@ class Grammar:
         self.compound = re.compile(r"\s+(?:" + words_pattern(words["conjunctions"]) + r")\s+(?=[A-Z])", re.IGNORECASE)
         # a word introducing a number or an address, with the separator before it, ending where the
         # number or address begins ("Head of Commissioning - tel. ")
-        self.contact_word = re.compile(r"(?:[\s,;–-]*\s)?(?<![\w'’-])(?:" + words_pattern(words["contact_words"])
+        self.contact_word = re.compile(rf"(?:[\s,;–-]*\s)?{_NOT_AFTER_WORD}(?:" + words_pattern(words["contact_words"])
                                        + r")\.?\s*[:.-]?\s*\Z", re.IGNORECASE)
 
     # ---- words ---------------------------------------------------------------------------------
