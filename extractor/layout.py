@@ -25,13 +25,31 @@ BARE_MARKER = re.compile(rf"^{LIST_MARKER}$", re.IGNORECASE)
 # or a whole line (checked further in Layout._label_by_meaning). The phrase is bounded a little past
 # the longest label read by meaning (`max_label_chars`, with room for spaces before a '?'): a longer
 # one is no label, and a paragraph printed as one long line is not tried to its end at every step.
+_LABEL_LIKE = (
+    r"^\s*(?:(?:\d+(?:\.\d+)*[.)]?|\(?[a-z]\)|\(?[ivx]+[.)])\s+)?"
+    r"(?P<label>[^\W\d_][^:|?\n]{{0,{longest}}}{take})(?P<paren>)"
+    r"(?P<sep>\s*(?::-|:|\|)[ \t]*|\?[ \t]*(?:[:|][ \t]*)?|\s*$)"
+)
+
+
+class _LabelLike:
+    """`_LABEL_LIKE`'s match. The phrase is taken as short as it can be (its spaces before a ':' are
+    the separator's), trying every length up to the bound on every line: most lines are text that
+    fails at the end. So a line is first tried with the phrase taken whole, possessively, which
+    fails on exactly the same lines (the phrase holds no separator, so its end can only be the
+    first separator or the end of the line, past spaces) in one quick pass."""
+
+    def __init__(self, max_chars: int):
+        self._shortest = re.compile(_LABEL_LIKE.format(longest=max_chars + 40, take="?"))
+        self._whole = re.compile(_LABEL_LIKE.format(longest=max_chars + 40, take="+"))
+
+    def match(self, text: str) -> re.Match | None:
+        return self._shortest.match(text) if self._whole.match(text) else None
+
+
 @functools.lru_cache(maxsize=8)
-def _label_like(max_chars: int) -> re.Pattern:
-    return re.compile(
-        r"^\s*(?:(?:\d+(?:\.\d+)*[.)]?|\(?[a-z]\)|\(?[ivx]+[.)])\s+)?"
-        rf"(?P<label>[^\W\d_][^:|?\n]{{0,{max_chars + 40}}}?)(?P<paren>)"
-        r"(?P<sep>\s*(?::-|:|\|)[ \t]*|\?[ \t]*(?:[:|][ \t]*)?|\s*$)"
-    )
+def _label_like(max_chars: int) -> _LabelLike:
+    return _LabelLike(max_chars)
 
 
 @dataclass(frozen=True)

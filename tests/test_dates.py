@@ -1,8 +1,10 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from extractor.fields.dates import find_dates, parse_date
+from extractor.fields.dates import _DOTTED_SHORT, DATE_PATTERNS, date_matches, find_dates, parse_date
 
 
 @pytest.mark.parametrize(
@@ -104,3 +106,31 @@ def test_a_date_labels_value_may_print_a_dotted_date_unpadded(text, expected):
 @pytest.mark.parametrize("text", ["1.6.21", "see 27.3.24 (amended)"])
 def test_in_prose_an_unpadded_dotted_short_date_is_a_number(text):
     assert find_dates(text) == []
+
+
+# ---- date_matches: the patterns tried only where a date can start find what a full scan finds ----
+
+DATE_PIECES = [
+    "0", "1", "3", "14", "09", "2023", "19", "99", "/", ".", "-", ", ", " ", "  ", "\n", "\t", "\u00a0",
+    "March", "mar", "Sept.", "sept", "May", "of", "th", "st", "nd", "rd", "x", "_", "a", "٣", "rule ",
+    "Thursday, ", "on ", "(",
+]
+
+
+def _scanned(text: str) -> list[list[tuple[int, int]]]:
+    return [[m.span() for m in pattern.finditer(text)] for pattern in [*DATE_PATTERNS, _DOTTED_SHORT]]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(DATE_PIECES), max_size=30).map("".join))
+def test_date_matches_finds_what_a_full_scan_finds(text):
+    assert [[m.span() for m in found] for found in date_matches(text)] == _scanned(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Decided on 14 March 2023 and published March 16, 2017 (Sept. 3, 2021); call-in ends 21.03.23.",
+    "Thursday,\nMarch\n16,\n2017", "x14/09/2023 _16-Mar-17 5March 6 2020 March  6th,  2020",
+    "2023-09-14T10:00 27.03.24 - Title", "rule 3.5.20 and paragraph 10.12.14 of the code",
+])
+def test_date_matches_in_record_text(text):
+    assert [[m.span() for m in found] for found in date_matches(text)] == _scanned(text)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from extractor.layout import Layout
+from extractor.layout import Layout, _label_like
 from extractor.profile import load_profile
 from extractor.readers.text import text_document
 
@@ -157,3 +159,30 @@ def test_a_breadcrumb_is_no_heading():
 def test_a_post_on_a_line_of_its_own_is_no_heading(post):
     layout = layout_of(f"Decision:\nTo adopt the plan.\n\nJane Smith\n\n{post}\n\nReasons:\nThe plan is due.\n")
     assert [h.field for h in layout.hits] == ["decision", "reasons"]
+
+
+# ---- the label-like phrase: its quick whole-phrase pass never drops a line the exact pattern takes ----
+
+LINE_PIECES = ["Decision", "by", "Key", "decision", " ", "   ", "\t", ":", ":-", "|", "?", "1.", "2.3 ", "a)", "(iv)",
+               "x", "Is", "Officer", "making", "the", ".", ",", "é"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(LINE_PIECES), max_size=25).map("".join), st.sampled_from([5, 20, 80]))
+def test_label_like_quick_pass_agrees_with_the_shortest_phrase(line, max_chars):
+    pattern = _label_like(max_chars)
+    expected = pattern._shortest.match(line)
+    got = pattern.match(line)
+    assert (got is None) == (expected is None), line
+    if got is not None:
+        assert got.span() == expected.span() and got.groupdict() == expected.groupdict()
+
+
+@pytest.mark.parametrize("line", [
+    "Decision by :", "Is this a key decision ?  Yes", "1. Officer making the decision:- Jane Roe",
+    "a) Reasons | text", "Decision" + " " * 170 + ": too far", "D" + "x" * 170 + ":", "Background", "",
+])
+def test_label_like_on_label_lines(line):
+    pattern = _label_like(20)
+    expected = pattern._shortest.match(line)
+    assert (pattern.match(line) is None) == (expected is None)

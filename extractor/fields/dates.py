@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -101,10 +101,53 @@ def _date_from(match: re.Match, reference_year: int | None) -> dt.date | None:
         return None
 
 
+# Where a date can start. Every pattern opens with a digit that follows no digit (its lookbehind or
+# `\b` says so), so it can match only where a run of digits starts; the month-first one ("March 16,
+# 2017") only at the word just before such a run, past spaces and a dot. Trying the patterns there
+# finds what scanning the whole text finds, in a fraction of the time: most of a record is words.
+_DIGIT_RUN = re.compile(r"(?<!\d)\d")
+_MONTH_FIRST = 4  # DATE_PATTERNS' month-first pattern
+
+
 def date_matches(text: str) -> list[list[re.Match]]:
-    """Each of DATE_PATTERNS' matches in `text`: a record's text is scanned once, for its reference
-    year and for its dates (Context.date_matches)."""
-    return [list(pattern.finditer(text)) for pattern in DATE_PATTERNS]
+    """Each of DATE_PATTERNS' matches in `text`, then `_DOTTED_SHORT`'s: what `finditer` finds, found
+    where a date can start. A record's text is scanned once, for its reference year and for its
+    dates (Context.date_matches)."""
+    runs = [match.start() for match in _DIGIT_RUN.finditer(text)]
+    month_first = sorted({start for run in runs if (start := _word_before(text, run)) is not None})
+    return [
+        _matches_from(pattern, text, month_first if index == _MONTH_FIRST else runs)
+        for index, pattern in enumerate([*DATE_PATTERNS, _DOTTED_SHORT])
+    ]
+
+
+def _word_before(text: str, position: int) -> int | None:
+    """Where the word before `position` starts, past the spaces (at least one) and a dot between."""
+    start = position
+    while start and text[start - 1].isspace():
+        start -= 1
+    if start == position:
+        return None
+    if start and text[start - 1] == ".":
+        start -= 1
+    end = start
+    while start and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    return start if start < end else None
+
+
+def _matches_from(pattern: re.Pattern, text: str, starts: list[int]) -> list[re.Match]:
+    """`pattern.finditer(text)` for a pattern that can only match at `starts` (ascending)."""
+    found = []
+    resume = 0
+    for start in starts:
+        if start < resume:
+            continue
+        match = pattern.match(text, start)
+        if match is not None:
+            found.append(match)
+            resume = match.end()
+    return found
 
 
 def reference_year(text: str, matches: list[list[re.Match]] | None = None) -> int | None:
@@ -124,8 +167,8 @@ def find_dates(text: str, reference_year: int | None = None, *, numbering: re.Pa
     which it is a section number instead. `matches`: `date_matches(text)`, when already found."""
     if not _DIGIT.search(text):
         return []
-    dotted = (m for m in _DOTTED_SHORT.finditer(text) if _dotted_short_is_date(text, m, numbering, whole_value))
-    by_pattern: Iterable[Iterable[re.Match]] = (p.finditer(text) for p in DATE_PATTERNS) if matches is None else matches
+    *by_pattern, dotted_short = date_matches(text) if matches is None else matches
+    dotted = (m for m in dotted_short if _dotted_short_is_date(text, m, numbering, whole_value))
     candidates = [*by_pattern, dotted]
     found = []
     # Spans already taken by an earlier pattern, sorted and disjoint, so their ends are sorted too:
