@@ -92,6 +92,11 @@ class Layout:
         self._texts_before = list(itertools.accumulate((bool(line.text.strip()) for line in document.lines), initial=0))
         self._structure = self._structure_by_line()
         self._find_hits()
+        # Fields ask for the same labels and values again and again: found once, once the hits are known.
+        self._by_field: dict[str, list[Hit]] = {}
+        for hit in self.hits:
+            self._by_field.setdefault(hit.field, []).append(hit)
+        self._values: dict[tuple[int, bool], Span | None] = {}
 
     def _structure_by_line(self) -> dict[int, Block]:
         """The label/value rows and headings the reader saw, by the line each starts on (outermost
@@ -557,10 +562,11 @@ class Layout:
     # ----------------------------------------------------------------------------------------
     # reading values
     def all(self, field: str) -> list[Hit]:
-        return [h for h in self.hits if h.field == field]
+        return list(self._by_field.get(field, ()))
 
     def first(self, field: str) -> Hit | None:
-        return next((h for h in self.hits if h.field == field), None)
+        hits = self._by_field.get(field)
+        return hits[0] if hits else None
 
     def region_lines(self, hit: Hit) -> list[Line]:
         """The lines of a hit's region, each cut to the region (the first from the value start)."""
@@ -579,6 +585,12 @@ class Layout:
 
     def line_value(self, hit: Hit) -> Span | None:
         """A short value: after the label, or on the next line(s); wrapped continuations joined."""
+        key = (id(hit), False)
+        if key not in self._values:
+            self._values[key] = self._line_value(hit)
+        return self._values[key]
+
+    def _line_value(self, hit: Hit) -> Span | None:
         lines = self.region_lines(hit)
         if not lines:
             return None
@@ -602,6 +614,12 @@ class Layout:
         return self._span(parts, self._weight(hit))
 
     def block_value(self, hit: Hit) -> Span | None:
+        key = (id(hit), True)
+        if key not in self._values:
+            self._values[key] = self._block_value(hit)
+        return self._values[key]
+
+    def _block_value(self, hit: Hit) -> Span | None:
         lines = self.region_lines(hit)
         while lines and not lines[0].text.strip():
             lines.pop(0)

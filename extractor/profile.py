@@ -36,7 +36,7 @@ from models import DateKind, DecisionType
 
 from .document import LabelHints
 from .labelpattern import LabelPattern, label_key, trie_regex
-from .prefilter import PhraseSearch, fold
+from .prefilter import PhraseSearch, fold, needed_words
 
 BUILTIN_PROFILE = Path(__file__).with_name("labels.toml")
 FIELD_KINDS = ("line", "block", "stop")
@@ -512,6 +512,8 @@ class Profile:
     sources: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        # The words each capturing phrase needs (extractor/prefilter.py): see `prose_for`.
+        self._prose_needs = {key: [needed_words(p.pattern, p.flags) for p in patterns] for key, patterns in self.prose.items()}
         # The label patterns (layout.py) are compiled a bucket of labels at a time, as a run meets them.
         every = sorted(self.labels)
         bare = sorted(k for k, specs in self.labels.items() if any(s.bare for s in specs))
@@ -607,6 +609,16 @@ class Profile:
             return True
         opening = next((h for h in self._title_keys if key.startswith(h + " ")), None)
         return opening is not None and (key[len(opening) + 1 :] + " ").startswith(self._title_qualifiers)
+
+    def prose_for(self, key: str, text: str) -> list[re.Pattern]:
+        """The profile's `key` phrases that capture a value and could match `text`, in order. One whose
+        words are not in the text (extractor/prefilter.py) could not match: it is left out unscanned."""
+        patterns = self.prose.get(key)
+        if not patterns:
+            return []
+        folded = fold(text)
+        return [pattern for pattern, needs in zip(patterns, self._prose_needs[key], strict=True)
+                if needs is None or any(word in folded for word in needs)]
 
     def find_phrase(self, key: str, text: str, accept=lambda match: True) -> re.Match | None:
         """The first acceptable match in `text` of any of the profile's `key` phrases."""

@@ -63,3 +63,30 @@ def test_find_phrase_equals_the_full_alternation(pieces, key):
     second = PROFILE.find_phrase(key, text, accept_second)
     assert (second.span() if second else None) == (expected[1] if len(expected) > 1 else None)
     assert seen == expected[:2]
+
+
+# ---- the capturing phrases (council, reference, ...) are scanned only where their words occur ----
+
+CAPTURE_TEXTS = [
+    "LONDON BOROUGH OF WYVERN\nRecord of decision", "Royal Borough of Kingsbridge and Marton",
+    "City and County of Abertawe", "Isle of Wyvern Council", "Thornbury Metropolitan Borough Council",
+    "Decision No. DD/2024/017", "Ref: HWY-22", "Having considered the report entitled Parking Review",
+    "Schedule 12A of the Local Government Act 1972, paragraph 3", "Decision due: 15 Jun 2017 by Cabinet",
+    "Officer decision record", "", "council",
+]
+
+
+@pytest.mark.parametrize("key", sorted(PROFILE.prose))
+@pytest.mark.parametrize("text", CAPTURE_TEXTS)
+def test_prose_for_keeps_every_phrase_that_matches(key, text):
+    kept = PROFILE.prose_for(key, text)
+    matching = [p for p in PROFILE.prose[key] if p.search(text)]
+    assert all(p in kept for p in matching)
+    assert [m.span() for p in kept for m in p.finditer(text)] == [m.span() for p in PROFILE.prose[key] for m in p.finditer(text)]
+
+
+def test_prose_for_leaves_out_phrases_whose_words_are_absent():
+    council = PROFILE.prose["council"]
+    assert PROFILE.prose_for("council", "Record of decision taken by the Director of Place") == []
+    kept = PROFILE.prose_for("council", "Wyvern District Council")
+    assert kept and len(kept) < len(council)  # "Borough of" and "City and County of" phrases are not tried

@@ -158,7 +158,7 @@ def decision_type(ctx: Context, found: Mapping[str, Found | None]) -> Found | No
 
 def _basis(ctx: Context, text: str) -> str | None:
     text = " ".join(text.split())  # a basis wrapped over lines ("... of Part 1 of" / "Schedule 12A")
-    for pattern in ctx.profile.prose.get("exempt_basis", []):
+    for pattern in ctx.profile.prose_for("exempt_basis", text):
         match = pattern.search(text)
         if match:
             return " ".join(match.group("value").split())

@@ -746,7 +746,7 @@ def _meeting_body(ctx: Context) -> Found | None:
 def _stated_maker(ctx: Context) -> Found | None:
     """A sentence of the profile's prose patterns: 'Decision due: 15 Jun 2017 by Cabinet'."""
     g = grammar(ctx.profile)
-    for pattern in ctx.profile.prose.get("decision_maker", []):
+    for pattern in ctx.profile.prose_for("decision_maker", ctx.document.text):
         for match in pattern.finditer(ctx.document.text):
             reading = g.read(match["value"])
             if reading and (reading.person.name or g.role(match["value"])):

@@ -33,7 +33,7 @@ def extract(ctx: Context, found: Mapping[str, Found | None]) -> Found | None:
     printed = title(ctx).reference
     candidates = exact or ([printed] if printed is not None else labelled)
     if not candidates:
-        for pattern in ctx.profile.prose.get("reference", []):
+        for pattern in ctx.profile.prose_for("reference", ctx.document.text):
             for match in pattern.finditer(ctx.document.text):
                 value = " ".join(match.group("value").split())
                 if _plausible(value, ctx.profile.settings):

@@ -74,7 +74,7 @@ def _title(ctx: Context) -> Title:
         result = find(ctx)
         if result is not None:
             return result
-    for pattern in ctx.profile.prose.get("subject", []):
+    for pattern in ctx.profile.prose_for("subject", ctx.document.text):
         match = pattern.search(ctx.document.text)
         if match:
             span = ctx.span_of(match.start("value"), match.end("value"))
@@ -288,7 +288,7 @@ def _only_date(text: str) -> bool:
 
 def _council_line(ctx: Context, text: str) -> bool:
     """A line that is a council's name, perhaps with a page heading after it."""
-    for pattern in ctx.profile.prose.get("council", []):
+    for pattern in ctx.profile.prose_for("council", text):
         match = pattern.search(text)
         if match:
             rest = (text[: match.start("value")] + text[match.end("value") :]).strip(" –-:|")
@@ -431,7 +431,7 @@ def _stated_council(ctx: Context) -> Found | None:
     head = ctx.document.text[:head_end]
     generic = frozenset(w.lower() for w in ctx.profile.vocabulary["council_generic_words"])
     names: list[tuple[int, int, str]] = []
-    for pattern in ctx.profile.prose.get("council", []):
+    for pattern in ctx.profile.prose_for("council", head):
         for match in pattern.finditer(head):
             value = match.group("value")
             start, end = match.span("value")
