@@ -173,7 +173,9 @@ class Layout:
             hit.by_meaning = by_meaning
             hits.append(hit)
             pos = match.end()
-        for mid in self.profile.mid_line.finditer(text, pos):
+        # a label inside the line counts only after a ':', or closing a header row after another label
+        mids = self.profile.mid_line.finditer(text, pos) if hits or ":" in text[pos:] else ()
+        for mid in mids:
             label = mid.group("label")  # capitalised: the pattern asks for it
             if ":" not in mid.group("sep") and not self._ends_header_row(hits, mid, index):
                 continue
@@ -382,8 +384,7 @@ class Layout:
     def _job_title(self, label: str) -> bool:
         """A line that opens with a role ("Head of Legal Services", "Director of Finance") names a
         person's post, as under a signature, not a section."""
-        key = label_key(label)
-        return any(key == head or key.startswith(head + " ") for head in self.profile.role_heads)
+        return self.profile.opens_with_role(label)
 
     def _next_text_line(self, index: int) -> int | None:
         """The index of the nearest non-blank line below line `index` (within three lines)."""

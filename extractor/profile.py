@@ -545,6 +545,7 @@ class Profile:
             every, capitalised, rf"{paren}(?P<sep>[ \t]*(?::-|:)[ \t]*|[ \t]*$)", starts=capitalised
         )
         self._title_keys = tuple(sorted({label_key(h) for h in self.title_headings}, key=len, reverse=True))
+        self._title_starts = tuple(f"{key} " for key in self._title_keys)
         self._title_last_words = frozenset(key.rsplit(None, 1)[-1] for key in self._title_keys)
         self._title_qualifiers = tuple(label_key(q) + " " for q in self.vocabulary["title_qualifiers"])
         self.title_heading_start = re.compile(
@@ -564,6 +565,7 @@ class Profile:
         self.no = re.compile(r"^(?:" + words_pattern(words["no_words"]) + r")\b", re.IGNORECASE)
         self.heading_words = frozenset(w.lower() for w in words["heading_words"])
         self.role_heads = tuple(label_key(w) for w in words["role_heads"])
+        self._role_head_starts = tuple(f"{head} " for head in self.role_heads)
         self.connector_words = frozenset(w.lower() for w in words["connector_words"])
         self.name_particles = frozenset(w.lower() for w in words["name_particles"])
         self.title_small_words = frozenset(w.lower() for w in words["title_small_words"])
@@ -599,6 +601,11 @@ class Profile:
         """The line opens with a label run into its value without a separator ("Signed J Anderson")."""
         return bool(self.bare_start and self.bare_start.match(line))
 
+    def opens_with_role(self, label: str) -> bool:
+        """A phrase that opens with a role's head ("Head of Legal Services", "Director of Finance")."""
+        key = label_key(label)
+        return key in self.role_heads or key.startswith(self._role_head_starts)
+
     def is_title_heading(self, line: str) -> bool:
         """Whether a line is a page or record heading: it ends with one ("KENT COUNTY COUNCIL – RECORD
         OF DECISION"), or opens with one and goes on only to say how the decision was taken ("RECORD
@@ -607,8 +614,10 @@ class Profile:
         words = key.rsplit(None, 1)
         if words and words[-1] in self._title_last_words and any(key == h or key.endswith(" " + h) for h in self._title_keys):
             return True
-        opening = next((h for h in self._title_keys if key.startswith(h + " ")), None)
-        return opening is not None and (key[len(opening) + 1 :] + " ").startswith(self._title_qualifiers)
+        if not key.startswith(self._title_starts):
+            return False
+        opening = next(h for h in self._title_keys if key.startswith(h + " "))
+        return (key[len(opening) + 1 :] + " ").startswith(self._title_qualifiers)
 
     def prose_for(self, key: str, text: str) -> list[re.Pattern]:
         """The profile's `key` phrases that capture a value and could match `text`, in order. One whose

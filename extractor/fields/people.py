@@ -932,10 +932,11 @@ def _member_line(ctx: Context) -> Found | None:
         if separator is None or separator.start() > 120 or not text[:1].isupper():
             continue
         role = g.role(text[: separator.start()])
-        name = g.name(g.clean(text[separator.end() :]))
-        if role is None or not role.member or name is None or len(g.roles_in(text[: separator.start()])) != 1:
+        if role is None or not role.member:
             continue
-        if g.roles_in(text[: separator.start()])[0][1] != 0:
+        name = g.name(g.clean(text[separator.end() :]))
+        roles = g.roles_in(text[: separator.start()]) if name is not None else []
+        if len(roles) != 1 or roles[0][1] != 0:
             continue
         start = line.start + len(line.text) - len(line.text.lstrip())
         return Found(ExecutiveMember(name=name, title=role.title, portfolio=role.portfolio), ctx.span_of(start, start + len(text)), Method.label, 0.9)
