@@ -345,7 +345,7 @@ class Layout:
             and (long or len(words) <= settings.max_label_words)
             and len(label) <= longest
             and label[0].isupper()
-            and not any(c.isdigit() for c in label)
+            and not any(map(str.isdigit, label))
             and ". " not in label
             and ">" not in label  # a breadcrumb ("Home > Council > Decisions")
             and words[0].lower() not in self.profile.sentence_openers

@@ -11,8 +11,9 @@ import traceback
 from collections import Counter
 from collections.abc import Generator, Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from models import DecisionRecord, ErrorKind, Evidence, SourceInfo
+from models import DecisionRecord, ErrorKind, SourceInfo
 from models.record import QUOTE_CHARS
 
 from .document import MAX_LABEL_CHARS, Document
@@ -114,7 +115,7 @@ def build_record(document: Document, profile: Profile, nlp: NLP | None) -> Decis
     for definition in FIELDS:
         found[definition.name] = definition.extract(ctx, found)
     values = {name: f.value for name, f in found.items() if f is not None}
-    evidence: dict[str, Evidence] = {}
+    evidence: dict[str, Any] = {}  # Evidence fields, validated with the record
     for name, f in found.items():
         if f is None:
             continue
@@ -201,15 +202,16 @@ def _is_json(text: str) -> bool:
         return False
 
 
-def _evidence(found: Found, text: str) -> Evidence:
+def _evidence(found: Found, text: str) -> dict[str, Any]:
+    """An Evidence's fields: validated with the record, all at once (one validation, not one each)."""
     span = found.span
     assert span is not None, "evidence needs a span"
     quote = " ".join(text[span.start:span.end].split())
-    return Evidence(
-        quote=quote if len(quote) <= QUOTE_CHARS else quote[:QUOTE_CHARS - 1] + "…",
-        page=span.page,
-        char_start=span.start,
-        char_end=span.end,
-        method=found.method,
-        confidence=round(found.confidence, 2),
-    )
+    return {
+        "quote": quote if len(quote) <= QUOTE_CHARS else quote[:QUOTE_CHARS - 1] + "…",
+        "page": span.page,
+        "char_start": span.start,
+        "char_end": span.end,
+        "method": found.method,
+        "confidence": round(found.confidence, 2),
+    }

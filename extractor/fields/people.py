@@ -1131,7 +1131,7 @@ def officer_contact(ctx: Context, found: Mapping[str, Found | None]) -> Found | 
             g.clean(s.text)
             for name in ("officer_phone", "officer_tel")
             for _, s in ctx.label_values(name)
-            if any(c.isdigit() for c in s.text)
+            if any(map(str.isdigit, s.text))
         ),
         None,
     )

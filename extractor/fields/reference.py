@@ -19,7 +19,7 @@ def _plausible(text: str, settings: Settings) -> bool:
     return (
         len(text) <= settings.reference_max_chars
         and bool(_REFERENCE.match(text))
-        and any(c.isdigit() for c in text)
+        and any(map(str.isdigit, text))
         and len(text.split()) <= settings.reference_max_words
     )
 
