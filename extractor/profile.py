@@ -24,7 +24,7 @@ import copy
 import difflib
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -452,14 +452,67 @@ class FieldSpec:
 STOP = FieldSpec("unknown_heading", "stop")  # a label-like line that means no group: it only ends a section
 
 
-def any_word(words: Sequence[str], flags: int = 0, *, before: str = r"\b", after: str = r"\b") -> re.Pattern:
-    """A regex finding any of `words` (see `words_pattern`) between `before` and `after`, whole words
-    by default. It opens with a lookahead for the words' first letters: Python's regex engine then
-    skips straight to the positions where one can start instead of trying the whole pattern at
-    every character."""
+def any_word(words: Sequence[str], flags: int = 0, *, before: str = r"\b", after: str = r"\b") -> WordPattern:
+    """A regex finding any of `words` (see `words_pattern`) between `before` and `after` (zero-width
+    assertions), whole words by default. It opens with a lookahead for the words' first letters:
+    Python's regex engine then skips straight to the positions where one can start instead of
+    trying the whole pattern at every character. Searched through a `WordPattern`."""
     firsts = sorted({word[0].lower() for word in words if word})
     lookahead = "(?=[" + "".join(re.escape(c) for c in firsts) + "])" if firsts else ""
-    return re.compile(f"{lookahead}{before}(?:{words_pattern(words)}){after}", flags)
+    return WordPattern(re.compile(f"{lookahead}{before}(?:{words_pattern(words)}){after}", flags), words)
+
+
+class WordPattern:
+    """`any_word`'s regex, searched faster in long text. A match can only start where one of the
+    words' opening letters (up to its first space or hyphen, which `words_pattern` lets vary) is
+    printed, so in a long text those places are found with `str.find`, far faster than the regex
+    engine's scan, and the regex is tried there only, in order: the matches `finditer` would find.
+    Case-insensitively, the opening letters are looked for in the `fold`ed text, which has the
+    same length and holds them wherever the regex would match them (extractor/prefilter.py)."""
+
+    # Shorter texts are scanned by the regex itself: in a record of a page or two, the finds of
+    # common openings ("mr" inside "address") cost about what they save.
+    MIN_CHARS = 4000
+
+    def __init__(self, pattern: re.Pattern, words: Sequence[str]):
+        self.pattern = pattern
+        openings = {re.split(r"[\s-]", word.lower(), maxsplit=1)[0] for word in words if word}
+        usable = all(opening and opening.isascii() for opening in openings)
+        self._openings = tuple(sorted(openings)) if usable else None
+        self._folded = bool(pattern.flags & re.IGNORECASE)
+
+    def match(self, text: str, pos: int = 0) -> re.Match | None:
+        return self.pattern.match(text, pos)
+
+    def fullmatch(self, text: str) -> re.Match | None:
+        return self.pattern.fullmatch(text)
+
+    def search(self, text: str, pos: int = 0) -> re.Match | None:
+        return next(self.finditer(text, pos), None)
+
+    def finditer(self, text: str, pos: int = 0) -> Iterator[re.Match]:
+        if self._openings is None or len(text) - pos < self.MIN_CHARS:
+            yield from self.pattern.finditer(text, pos)
+            return
+        resume = pos
+        for start in self._starts(text, pos):
+            if start < resume:
+                continue
+            match = self.pattern.match(text, start)
+            if match is not None:
+                yield match
+                resume = match.end() if match.end() > start else start + 1
+
+    def _starts(self, text: str, pos: int) -> list[int]:
+        """Every place from `pos` where one of the openings is printed, in order."""
+        haystack = fold(text) if self._folded else text
+        starts = set()
+        for opening in self._openings or ():
+            found = haystack.find(opening, pos)
+            while found >= 0:
+                starts.add(found)
+                found = haystack.find(opening, found + 1)
+        return sorted(starts)
 
 
 def words_pattern(words: Iterable[str]) -> str:

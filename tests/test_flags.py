@@ -1,6 +1,10 @@
-import pytest
+import re
 
-from extractor.fields.flags import parse_yes_no
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractor.fields.flags import _unwrapped, parse_yes_no
 from extractor.profile import load_profile
 
 
@@ -59,3 +63,20 @@ def test_exemption_is_what_the_record_says_is_withheld(extractor, statement, exe
 )
 def test_key_decision_in_every_form(extractor, text, key):
     assert extractor.extract_text(f"Record of Decision\nSubject: Grant award\n{text}\n").key_decision is key
+
+
+# ---- a wrapped sentence put on one line, every offset kept ----
+
+_WRAPPED_BREAK = re.compile(r"[^\S\n]*\n[^\S\n]*(?=[a-z])")  # what _unwrapped replaces, by definition
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["\n", " ", "\t", "\u00a0", "a", "B", "x.", "\n\n", "  ", "1"]), max_size=30).map("".join))
+def test_unwrapped_blanks_each_break_inside_a_sentence(text):
+    assert _unwrapped(text) == _WRAPPED_BREAK.sub(lambda m: " " * len(m.group()), text)
+
+
+def test_unwrapped_keeps_offsets():
+    text = "The report is not for\n   publication.\nIt is Part 2."
+    assert _unwrapped(text) == "The report is not for    publication.\nIt is Part 2."
+    assert len(_unwrapped(text)) == len(text)

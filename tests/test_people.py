@@ -1,6 +1,8 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from extractor.fields.people import fix_caps, grammar
+from extractor.fields.people import _LINE_SEPARATOR, fix_caps, grammar, line_separator
 from extractor.profile import load_profile
 
 PROFILE = load_profile()
@@ -206,3 +208,24 @@ def test_same_name(a, b, same):
     from extractor.fields.people import same_name
 
     assert same_name(a, b) is same
+
+
+# ---- the separator after a role used as a line's label, found from its ':' or dash ----
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([" ", "\t", ":", "-", "–", "a", "B", " - ", "\u00a0", "\n", "x:", "2-3"]), max_size=20)
+       .map("".join))
+def test_line_separator_is_the_first_separator_the_pattern_finds(text):
+    expected, got = _LINE_SEPARATOR.search(text), line_separator(text)
+    assert (got.span() if got else None) == (expected.span() if expected else None)
+
+
+@pytest.mark.parametrize(("line", "separator"), [
+    ("Portfolio Holder for Leisure - Councillor Mary Quinn", " - "),
+    ("Cabinet Member for Finance:  Cllr A. B. Smith", ":  "),
+    ("Deputy Leader – Cllr Jo Bright (medium-term plan)", " – "),
+    ("A long-standing decision with no label", None),
+])
+def test_line_separator_on_role_lines(line, separator):
+    found = line_separator(line)
+    assert (found.group() if found else None) == separator

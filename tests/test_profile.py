@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from extractor.pipeline import Extractor
-from extractor.profile import ProfileError, ProfileSet, load_profile
+from extractor.fields.people import grammar
+from extractor.profile import ProfileError, ProfileSet, WordPattern, load_profile
 
 NOTICE = """Wyvern District Council
 Notice of Delegated Decision
@@ -202,3 +205,31 @@ def test_a_profile_heading_reads_the_same_in_text_and_pdf(write, tmp_path):
     # takes the heading for the rest of a wrapped line
     plain = Extractor.create(model="blank").extract_file(pdf)
     assert "Courses of action not adopted" in plain.decision
+
+
+# ---- word lists searched from where their words open: the matches the regex finds ----
+
+_WORD_PIECES = ["Cabinet Member", "cabinet  member", "CABINET-MEMBER", "Director of Place", "director", "Mr ", "Dr.", "address",
+                "Councillor", "Cllr", "approved", "Approve", "council plan", "Leader", "the", " ", "\n", ",", "ſir", "x", "-"]
+
+
+@pytest.fixture(scope="module")
+def word_patterns():
+    profile = load_profile()
+    g = grammar(profile)
+    return {"member_role": profile.member_role, "decision_verb": profile.decision_verb, "option_words": profile.option_words,
+            "head": g.head, "honorific_word": g.honorific_word}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_WORD_PIECES), max_size=40).map("".join), st.integers(0, 5))
+def test_word_pattern_finds_what_its_regex_finds(word_patterns, text, pos):
+    for name, words in word_patterns.items():
+        assert isinstance(words, WordPattern)
+        expected = [m.span() for m in words.pattern.finditer(text, pos)]
+        long = text * (WordPattern.MIN_CHARS // max(1, len(text)) + 1) if text else text
+        assert [m.span() for m in words.finditer(text, pos)] == expected, name
+        assert [m.span() for m in words.finditer(long, pos)] == [m.span() for m in words.pattern.finditer(long, pos)], name
+        first = words.search(long, pos)
+        again = words.pattern.search(long, pos)
+        assert (first.span() if first else None) == (again.span() if again else None), name

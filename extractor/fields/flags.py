@@ -80,13 +80,22 @@ def parse_yes_no(text: str, profile: Profile) -> bool | None:
     return None
 
 
-# A line break inside a sentence: the next line carries on in lower case.
-_WRAP = re.compile(r"[^\S\n]*\n[^\S\n]*(?=[a-z])")
+# A line break inside a sentence: the next line carries on in lower case. The spaces before the
+# break are the break's too (found from the break back: a pattern opening on the line end is
+# scanned for far faster than one opening on optional spaces).
+_WRAP = re.compile(r"\n[^\S\n]*(?=[a-z])")
 
 
 def _unwrapped(text: str) -> str:
     """`text` with each wrapped sentence on one line, every offset kept (a break becomes spaces)."""
-    return _WRAP.sub(lambda m: " " * len(m.group()), text)
+    pieces, done = [], 0
+    for match in _WRAP.finditer(text):
+        start = match.start()
+        while start > done and text[start - 1] != "\n" and text[start - 1].isspace():
+            start -= 1
+        pieces += [text[done:start], " " * (match.end() - start)]
+        done = match.end()
+    return "".join(pieces) + text[done:] if pieces else text
 
 
 def _statement(ctx: Context, key: str, text: str) -> re.Match | None:

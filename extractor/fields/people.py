@@ -928,7 +928,7 @@ def _member_line(ctx: Context) -> Found | None:
     g = grammar(ctx.profile)
     for line in ctx.document.lines:
         text = line.text.strip()
-        separator = re.search(r"\s*(?::|\s[-–]\s)\s*", text)
+        separator = line_separator(text)
         if separator is None or separator.start() > 120 or not text[:1].isupper():
             continue
         role = g.role(text[: separator.start()])
@@ -941,6 +941,29 @@ def _member_line(ctx: Context) -> Found | None:
         start = line.start + len(line.text) - len(line.text.lstrip())
         return Found(ExecutiveMember(name=name, title=role.title, portfolio=role.portfolio), ctx.span_of(start, start + len(text)), Method.label, 0.9)
     return None
+
+
+# What ends a role used as a line's label: a ':' or a spaced dash, and the spaces around it
+_LINE_SEPARATOR = re.compile(r"\s*(?::|\s[-–]\s)\s*")
+
+
+def line_separator(text: str) -> re.Match | None:
+    """`_LINE_SEPARATOR.search(text)`, found from the first ':' or spaced dash (the match is the
+    spaces before it, then it): a regex opening on optional spaces is tried at every character,
+    and a paragraph printed as one line may run to megabytes."""
+    cores = [text.find(":")]
+    for dash in "-–":
+        at = text.find(dash, 1)
+        while at > 0 and not (text[at - 1].isspace() and text[at + 1 : at + 2].isspace()):
+            at = text.find(dash, at + 1)
+        cores.append(at - 1 if at > 0 else -1)
+    found = [core for core in cores if core >= 0]
+    if not found:
+        return None
+    start = min(found)
+    while start and text[start - 1].isspace():
+        start -= 1
+    return _LINE_SEPARATOR.match(text, start)
 
 
 def executive_member(ctx: Context, found: Mapping[str, Found | None]) -> Found | None:
