@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.pipeline import Extractor
 from extractor.fields.people import grammar
+from extractor.pipeline import Extractor
 from extractor.profile import ProfileError, ProfileSet, WordPattern, load_profile
 
 NOTICE = """Wyvern District Council
