@@ -527,7 +527,7 @@ def first_person(ctx: Context) -> Spoken | None:
     """The writer of a first-person decision ("I, Sarah Okonkwo, Head of Highways, having consulted
     Councillor Raj Patel, Cabinet Member for Transport, approve ...")."""
     text = ctx.document.text
-    match = _FIRST_PERSON.search(text)
+    match = _FIRST_PERSON.search(text) if "I," in text else None  # the pattern is tried at every character
     if match is None:
         return None
     start = text.index("I,", match.start())
@@ -537,7 +537,7 @@ def first_person(ctx: Context) -> Spoken | None:
 
 def _as_role(ctx: Context) -> Found | None:
     """'As Cabinet Member for Housing I agree to:': the writer's role."""
-    match = _AS_ROLE_I.search(ctx.document.text)
+    match = _AS_ROLE_I.search(ctx.document.text) if "As" in ctx.document.text else None
     role = grammar(ctx.profile).role(match["role"]) if match else None
     if match is None or role is None or role.body:
         return None
