@@ -303,9 +303,12 @@ class Layout:
         label = match.group("label").strip()
         words = label.split()
         if not self._label_shaped(label):
+            # a long heading standing alone: numbered, or ending in ':' ("Conflicts of interest
+            # declared by the decision maker or any member consulted:")
             numbered = match.start("label") > len(text) - len(text.lstrip()) and text.lstrip()[:1].isdigit()
+            separator = match.group("sep").strip()
             long_heading = (
-                numbered and match.group("sep").strip() in ("", ":")
+                (separator == ":" or (numbered and not separator))
                 and match.end() >= len(text.rstrip()) and not self._wraps_on(index)
             )
             spec = self._long_heading(label, index) if long_heading else None

@@ -1510,3 +1510,64 @@ def test_a_wrapped_sentence_is_no_label(extractor, lines):
     record = extractor.extract_text(f"Officer Decision Record\nSubject: Library hours\nDecision:\n{lines}\nReasons:\nDemand.\n")
     assert record.decision == " ".join(lines.split())
     assert record.consultation is None
+
+
+@pytest.mark.parametrize("role, verb", [
+    ("Portfolio Holder", "RESOLVED to"), ("Cabinet Member", "AGREED"), ("Portfolio Holder", "Approved"),
+    ("Executive Member", "has DECIDED to"),
+])
+def test_a_lead_in_with_its_verb_in_capitals_names_the_decider(extractor, role, verb):
+    record = extractor.extract_text(
+        f"Record of Executive Decision\n{role}: Councillor Naomi Fraser (Housing and Homelessness)\n"
+        f"Subject: Temporary accommodation placement policy\nDate of Decision: 7 April 2025\n\n"
+        f"The {role} {verb}:\n(a) adopt the placement policy; and\n(b) delegate minor amendments to the Director.\n\n"
+        "Reasons:\nThe statutory guidance requires a placement policy.\n"
+    )
+    assert record.decision_maker is not None
+    assert (record.decision_maker.name, record.decision_maker.title) == ("Naomi Fraser", role)
+    assert record.executive_member.portfolio == "Housing and Homelessness"
+
+
+@pytest.mark.parametrize("text, title", [
+    ("The Portfolio Holder RESOLVED to adopt the policy.", "Portfolio Holder"),
+    ("The Cabinet Member for Housing AGREED the allocation.", "Cabinet Member for Housing"),
+    ("The Cabinet Member Housing Services approved it.", "Cabinet Member Housing Services"),  # a bare area stays the role's
+])
+def test_a_roles_area_stops_at_a_decision_verb(text, title):
+    from extractor.fields.people import grammar
+    from extractor.profile import load_profile
+
+    roles = grammar(load_profile()).roles_in(text)
+    assert [role.title for role, _, _ in roles] == [title]
+
+
+LONG_COLON_LABELS = [
+    ("Conflicts of interest declared by the decision maker or any member consulted:", "conflicts_of_interest", "None"),
+    ("Reasons for the decision taken by the Head of Property and Assets under delegation:", "reasons",
+     "The surface presents a trip hazard."),
+    ("Details of the decision made by the officer under the scheme of delegation:", "decision",
+     "To close the car park for two weeks."),
+]
+
+
+@pytest.mark.parametrize("label, field, value", LONG_COLON_LABELS)
+def test_a_long_label_ending_in_a_colon_heads_the_section_its_opening_words_name(extractor, label, field, value):
+    record = extractor.extract_text(
+        "Rushby Borough Council\nDelegated Officer Decision\nTitle of decision: Mill Lane car park resurfacing\n"
+        "Decision made by (name and post): Karen Oduya, Head of Property and Assets\n\n"
+        f"{label}\n{value}\n\nBackground papers: None\n"
+    )
+    assert getattr(record, field) == value
+
+
+@pytest.mark.parametrize("sentence", [
+    "The Cabinet Member for Housing, having considered the report, approved the following:",
+    "Approval is given for the following works, which were considered by the Cabinet:",
+])
+def test_a_sentence_ending_in_a_colon_stays_in_its_section(extractor, sentence):
+    record = extractor.extract_text(
+        "Officer Decision Record\nSubject: Mill Lane car park\n\nDecision:\n"
+        f"{sentence}\n(a) resurfacing of the car park;\n(b) new lining.\n\nReasons:\nThe surface is worn.\n"
+    )
+    assert record.decision == f"{sentence}\n(a) resurfacing of the car park;\n(b) new lining."
+    assert record.reasons == "The surface is worn."

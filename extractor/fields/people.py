@@ -109,6 +109,7 @@ class Grammar:
         self.prefixes = frozenset(w.lower() for w in words["title_prefixes"])
         self.openers = profile.sentence_openers
         self.conjunctions = frozenset(w.lower() for w in words["conjunctions"])
+        self.verbs = frozenset(w.lower() for w in words["decision_verbs"])
         self.compound = re.compile(r"\s+(?:" + words_pattern(words["conjunctions"]) + r")\s+(?=[A-Z])", re.IGNORECASE)
         # a word introducing a number or an address, with the separator before it, ending where the
         # number or address begins ("Head of Commissioning - tel. ")
@@ -249,6 +250,8 @@ class Grammar:
             bare = token.strip(".;:")
             if self.honorific_word.fullmatch(bare + " ") or self.profile.honorific.match(bare + " "):
                 break
+            if bare.lower() in self.verbs:
+                break  # "The Portfolio Holder RESOLVED to:": the decision, not the role's area
             if bare[:1].isupper() or bare[:1].isdigit():
                 taken.append(bare)
                 if token != bare:
@@ -780,7 +783,8 @@ def _lead_in(ctx: Context) -> Found | None:
         role, _, end = roles[0]
         rest = text[end:]
         if re.fullmatch(r"\s*(?:\([^()]*\))?\s*(?:(?:has\s+)?\w+(?:\s+to)?)?\s*:", rest) and (
-            not re.search(r"\w", re.sub(r"\([^()]*\)", "", rest)) or ctx.profile.decision_verb.search(rest)
+            # the verb as printed in a lead-in, capitals too: "The Portfolio Holder RESOLVED to:"
+            not re.search(r"\w", re.sub(r"\([^()]*\)", "", rest)) or ctx.profile.decision_verb.search(rest.lower())
         ):
             start = line.start + len(line.text) - len(line.text.lstrip()) + roles[0][1]
             return Found(Person(title=role.title), ctx.span_of(start, start + end - roles[0][1]), Method.pattern)
