@@ -303,14 +303,12 @@ class Layout:
         label = match.group("label").strip()
         words = label.split()
         if not self._label_shaped(label):
-            # a long heading standing alone: numbered, or ending in ':' ("Conflicts of interest
-            # declared by the decision maker or any member consulted:")
+            # a long label: before a ':' ("Any conflict of interest declared by the decision maker
+            # or Portfolio Holder: None"), or numbered and standing alone
             numbered = match.start("label") > len(text) - len(text.lstrip()) and text.lstrip()[:1].isdigit()
             separator = match.group("sep").strip()
-            long_heading = (
-                (separator == ":" or (numbered and not separator))
-                and match.end() >= len(text.rstrip()) and not self._wraps_on(index)
-            )
+            standalone = match.end() >= len(text.rstrip()) and not self._wraps_on(index)
+            long_heading = separator == ":" or (numbered and not separator and standalone)
             spec = self._long_heading(label, index) if long_heading else None
             return (match, spec) if spec is not None else (None, None)
         standalone = match.end() >= len(text.rstrip())

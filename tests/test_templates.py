@@ -1571,3 +1571,23 @@ def test_a_sentence_ending_in_a_colon_stays_in_its_section(extractor, sentence):
     )
     assert record.decision == f"{sentence}\n(a) resurfacing of the car park;\n(b) new lining."
     assert record.reasons == "The surface is worn."
+
+
+@pytest.mark.parametrize("label, field, value", LONG_COLON_LABELS)
+def test_a_long_label_before_a_colon_reads_the_value_on_its_line(extractor, label, field, value):
+    record = extractor.extract_text(
+        "Wyecliffe District Council\nOfficer Key Decision\nDecision Title: Electric refuse vehicles\n\n"
+        "Options considered and rejected\n1. Replace with diesel vehicles - rejected.\n"
+        f"{label} {value}\n"
+    )
+    assert getattr(record, field) == value
+    assert record.rejected_options == ["Replace with diesel vehicles - rejected."]
+
+
+def test_a_sentence_with_a_colon_inside_a_section_is_no_long_label(extractor):
+    sentence = "Councillor Amy Smith declared an interest in the item: she is a governor of the school."
+    record = extractor.extract_text(
+        "Officer Decision Record\nSubject: School crossing patrols\n\nDecision:\nTo fund two school crossing patrols.\n\n"
+        f"Declarations of interest:\n{sentence}\n"
+    )
+    assert record.conflicts_of_interest == sentence
