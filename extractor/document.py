@@ -52,6 +52,9 @@ def normalise_text(raw: str) -> str:
     return text
 
 
+# A section's number before its heading or label: "3.", "3.1", "(a)", "iv)", "B." (a capital
+# letter with a dot: lettered sections, "A. Decision"; a small one with a dot is a list item's).
+SECTION_NUMBER = r"(?:\d+(?:\.\d+)*[.)]?|\(?[a-z]\)|\(?[ivx]+[.)]|\(?[A-Z][.)])"
 # A list item's marker: a bullet, or a number, letter or roman numeral with "." or ")".
 LIST_MARKER = r"(?:[-–•*·▪●◦]|\(?(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)])"
 STARTS_LIST_ITEM = re.compile(rf"^{LIST_MARKER}(?:\s|$)")

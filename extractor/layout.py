@@ -14,11 +14,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .document import LIST_MARKER, STARTS_LIST_ITEM, Block, BlockKind, Document, Line
+from .document import LIST_MARKER, SECTION_NUMBER, STARTS_LIST_ITEM, Block, BlockKind, Document, Line
 from .profile import STOP, FieldSpec, Profile, label_key
 
 # The first half of a bilingual label, up to the slash before the second ("Dyddiad / ", "Cyfeirnod /")
 _LABEL_HALF = re.compile(r"\s*[^\W\d_][^\W\d_' ’-]*(?: [^\W\d_][^\W\d_'’-]*){0,3}\s*/\s*")
+# A section number opening a label ("2. Reasons", "B. Reasons for decision")
+_SECTION_NUMBERED = re.compile(rf"^\s*{SECTION_NUMBER}\s+")
 # A list marker standing alone on its line ("i."), its item on the next
 BARE_MARKER = re.compile(rf"^{LIST_MARKER}$", re.IGNORECASE)
 # A short phrase before a separator (':', ':-', '|', '?', '?:'), after an optional section number;
@@ -26,7 +28,7 @@ BARE_MARKER = re.compile(rf"^{LIST_MARKER}$", re.IGNORECASE)
 # the longest label read by meaning (`max_label_chars`, with room for spaces before a '?'): a longer
 # one is no label, and a paragraph printed as one long line is not tried to its end at every step.
 _LABEL_LIKE = (
-    r"^\s*(?:(?:\d+(?:\.\d+)*[.)]?|\(?[a-z]\)|\(?[ivx]+[.)])\s+)?"
+    rf"^\s*(?:{SECTION_NUMBER}\s+)?"
     r"(?P<label>[^\W\d_][^:|?\n]{{0,{longest}}}{take})(?P<paren>)"
     r"(?P<sep>\s*(?::-|:|\|)[ \t]*|\?[ \t]*(?:[:|][ \t]*)?|\s*$)"
 )
@@ -228,7 +230,7 @@ class Layout:
         spec = self._resolve(exact.group("label"), index) if exact and exact.end() >= len(label.rstrip(":")) else None
         by_meaning = spec is None
         if spec is None:
-            bare = re.sub(r"^\s*(?:\d+(?:\.\d+)*[.)]?|\(?[a-z]\)|\(?[ivx]+[.)])\s+", "", label).rstrip(":?")
+            bare = _SECTION_NUMBERED.sub("", label).rstrip(":?")
             # a table row's label cell is a label by its place, however long ("Name and job title of
             # the officer taking the decision")
             if not self._label_shaped(bare, long=block.kind is BlockKind.field):

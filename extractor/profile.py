@@ -34,7 +34,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from models import DateKind, DecisionType
 
-from .document import LabelHints
+from .document import SECTION_NUMBER, LabelHints
 from .labelpattern import LabelPattern, label_key, trie_regex
 from .prefilter import PhraseSearch, fold, needed_words
 
@@ -571,7 +571,7 @@ class Profile:
         every = sorted(self.labels)
         bare = sorted(k for k, specs in self.labels.items() if any(s.bare for s in specs))
         # A leading section number ("3.", "3.1", "(a)", "iv)") or bullet may precede a label.
-        number = r"(?:\d+(?:\.\d+)*[.)]?|\(?[a-z]\)|\(?[ivx]+[.)]|[-•*·])\s+"
+        number = rf"(?:{SECTION_NUMBER}|[-•*·])\s+"
         paren = r"(?P<paren>\s*\*?\([^)\n]{0,80}\)\*?)?"
         self.line_start = LabelPattern(
             every, rf"^\s*(?:{number})?", paren +
@@ -725,9 +725,10 @@ class Profile:
             return None
         ranked = sorted(scores.items(), key=lambda item: item[1], reverse=True)
         heading_on_top = any(self.fields[name].kind == "stop" and score >= ranked[0][1] - 1e-9 for name, score in ranked)
-        if heading_on_top and any(w in self._conjunctions for w in words):
-            # "Background and reasons": a heading joining a field's words to another heading's heads
-            # that field's section (its text holds the field), whatever the other words weigh
+        if heading_on_top and ("/" in label or any(w in self._conjunctions for w in words)):
+            # "Background and reasons", "Reasons for Decision / Background": a heading joining a
+            # field's words to another heading's heads that field's section (its text holds the
+            # field), whatever the other words weigh
             fields = [item for item in ranked if self.fields[item[0]].kind != "stop"]
             if fields and (len(fields) == 1 or fields[0][1] - fields[1][1] >= 1e-9):
                 return self.fields[fields[0][0]]

@@ -1591,3 +1591,37 @@ def test_a_sentence_with_a_colon_inside_a_section_is_no_long_label(extractor):
         f"Declarations of interest:\n{sentence}\n"
     )
     assert record.conflicts_of_interest == sentence
+
+
+SECTIONED_RECORD = (
+    "Marlow Vale District Council\nOfficer Decision Record\nSubject: Library opening hours\n"
+    "Decision maker: Jane Roe, Head of Libraries\n\n{d}\nTo approve the new library opening hours.\n\n"
+    "{r}\nVisitor numbers have changed since 2019.\n\n{o}\nKeeping the current hours was rejected.\n"
+)
+
+
+@pytest.mark.parametrize("d, r, o", [
+    ("A. Decision", "B. Reasons for decision", "C. Alternatives considered"),
+    ("A) Decision", "B) Reasons for the decision", "C) Alternative options considered and rejected"),
+    ("(A) Decision:", "(B) Reasons:", "(C) Options considered:"),
+])
+def test_lettered_sections_head_their_fields(extractor, d, r, o):
+    record = extractor.extract_text(SECTIONED_RECORD.format(d=d, r=r, o=o))
+    assert record.decision == "To approve the new library opening hours."
+    assert record.reasons == "Visitor numbers have changed since 2019."
+    assert record.rejected_options == ["Keeping the current hours was rejected."]
+
+
+@pytest.mark.parametrize("line", ["A. Patel", "B. Reasons are set out in the report.", "C. Approve the budget"])
+def test_a_lettered_line_of_text_is_no_heading(extractor, line):
+    record = extractor.extract_text(
+        "Officer Decision Record\nSubject: Library opening hours\n\nDecision:\nTo approve the new hours.\n"
+        f"{line}\n\nReasons:\nDemand has changed.\n"
+    )
+    assert record.decision == f"To approve the new hours.\n{line}"
+
+
+@pytest.mark.parametrize("heading", ["Reasons for Decision / Background", "Background / Reasons", "Reasons / Background:"])
+def test_a_heading_joining_reasons_to_background_with_a_slash_heads_the_reasons(extractor, heading):
+    record = extractor.extract_text(SECTIONED_RECORD.format(d="Decision:", r=heading, o="Options considered:"))
+    assert record.reasons == "Visitor numbers have changed since 2019."
