@@ -315,12 +315,21 @@ class Layout:
             return (match, spec) if spec is not None else (None, None)
         standalone = match.end() >= len(text.rstrip())
         separator = match.group("sep").strip()
+        heading_case = (label.isupper() and len(label) > 3) or self._heading_line(label, index)
         if not separator and (
             self.profile.is_title_heading(label)  # "KENT COUNTY COUNCIL – RECORD OF DECISION": the page's heading
-            or not ((label.isupper() and len(label) > 3) or self._heading_line(label, index))
+            or not (heading_case or self._heading_line(label, index, title_case=False))
         ):
             return None, None
         spec = self.profile.classify(label)
+        if not separator and not heading_case and (
+            spec is None or spec.kind != "block" or not self._stands_apart(index)
+            or any(w.lower() in self.profile.question_words for w in words)  # "Reasons are given below"
+        ):
+            # a heading in sentence case ("Reasons for the decision made", "Decision and any
+            # conditions"), as Word prints bold ones: only a section's, set apart from the text,
+            # and no sentence
+            return None, None
         if spec is None:
             if label_key(label) in self.profile.unlabels:
                 return None, None  # a council profile said this is no label
@@ -358,17 +367,17 @@ class Layout:
         """A phrase holding a decision's verb ("Approve:", "The Director approved:"): text, not a label."""
         return any(w.lower().startswith(self.profile.lead_in_verbs) for w in label.split())
 
-    def _heading_line(self, label: str, index: int) -> bool:
+    def _heading_line(self, label: str, index: int, *, title_case: bool = True) -> bool:
         """A capitalised line with no separator may be a title ("Review of Funding for Community
-        Groups"), so it heads a section only when it is short, in title case, ends without
-        punctuation, and is neither the line after a page heading nor the value of a label
-        standing alone just above it."""
+        Groups"), so it heads a section only when it is short, in title case (unless `title_case`
+        is False), ends without punctuation, and is neither the line after a page heading nor the
+        value of a label standing alone just above it."""
         words = label.split()
         long_words = [w for w in words if len(w) >= 4]
         if (
             len(words) > self.profile.settings.max_heading_words
             or label[-1] in ".,;"
-            or sum(w[0].isupper() for w in long_words) * 2 < len(long_words)
+            or (title_case and sum(w[0].isupper() for w in long_words) * 2 < len(long_words))
             or self._names_a_decision(label)
             or self._job_title(label)
         ):
@@ -388,6 +397,16 @@ class Layout:
         """A line that opens with a role ("Head of Legal Services", "Director of Finance") names a
         person's post, as under a signature, not a section."""
         return self.profile.opens_with_role(label)
+
+    def _stands_apart(self, index: int) -> bool:
+        """Line `index` is set apart as a heading: a blank line above it, and below it text that
+        starts anew (a capital, a figure or a list marker), not a sentence that goes on."""
+        lines = self.document.lines
+        following = self._next_text_line(index)
+        if index == 0 or lines[index - 1].text.strip() or following is None:
+            return False
+        text = lines[following].text.lstrip()
+        return text[:1].isupper() or text[:1].isdigit() or bool(STARTS_LIST_ITEM.match(text))
 
     def _next_text_line(self, index: int) -> int | None:
         """The index of the nearest non-blank line below line `index` (within three lines)."""

@@ -1625,3 +1625,27 @@ def test_a_lettered_line_of_text_is_no_heading(extractor, line):
 def test_a_heading_joining_reasons_to_background_with_a_slash_heads_the_reasons(extractor, heading):
     record = extractor.extract_text(SECTIONED_RECORD.format(d="Decision:", r=heading, o="Options considered:"))
     assert record.reasons == "Visitor numbers have changed since 2019."
+
+
+@pytest.mark.parametrize("d, r, o", [
+    ("Decision and any conditions", "Reasons for the decision made", "Alternative options"),
+    ("Details of the decision taken", "Reasons for the decision taken", "Rejected options"),
+])
+def test_sentence_case_headings_set_apart_head_their_sections(extractor, d, r, o):
+    record = extractor.extract_text(SECTIONED_RECORD.format(d=d, r=r, o=o))
+    assert record.decision == "To approve the new library opening hours."
+    assert record.reasons == "Visitor numbers have changed since 2019."
+    assert record.rejected_options == ["Keeping the current hours was rejected."]
+
+
+@pytest.mark.parametrize("line, above", [
+    ("Reasons are given in the report", "\n"),        # a sentence: it has a verb
+    ("Reasons for the decision made", ""),            # not set apart: the line above runs into it
+])
+def test_a_sentence_case_line_that_is_no_heading_stays_text(extractor, line, above):
+    record = extractor.extract_text(
+        "Officer Decision Record\nSubject: Library opening hours\n\nDecision:\nTo approve the new hours as set out\n"
+        f"{above}{line}\nDemand has changed.\n\nBackground papers: None\n"
+    )
+    assert record.reasons is None
+    assert line in record.decision
