@@ -455,6 +455,9 @@ class Layout:
         if self.profile.bare_start is not None:
             match = self.profile.bare_start.match(text)
             spec = self._resolve(match.group("label"), index) if match else None
+            colon = text.find(":")
+            if colon > 0 and self._label_shaped(text[:colon].strip()):
+                spec = None  # "Signature of decision maker: [signed]": the label runs on to its colon
             if spec is not None and spec.bare:
                 return match, spec
         if ":" in text or " | " in text:

@@ -1649,3 +1649,31 @@ def test_a_sentence_case_line_that_is_no_heading_stays_text(extractor, line, abo
     )
     assert record.reasons is None
     assert line in record.decision
+
+
+SIGNED_RECORD = (
+    "Marlow Vale District Council\nOfficer Decision Record\nSubject: Library opening hours\n\n"
+    "Decision:\nTo approve the new library opening hours from 1 May 2025.\n\nReasons:\nVisitor numbers have changed.\n\n{block}\n"
+)
+
+
+@pytest.mark.parametrize("block", [
+    "Approved by: (signed) Jane Roe, Head of Libraries, 3 March 2025",
+    "Decision maker: Jane Roe [signed]\nJob Title: Head of Libraries",
+    "Signed: (Signature) Jane Roe\nDesignation: Head of Libraries",
+    "Signature of decision maker: [signed]\nPrint name: Jane Roe\nJob title: Head of Libraries\nDate: 03/03/2025",
+    "Signed ............................ Date ....................\nJane Roe, Head of Libraries",
+    "Signed: ________________________\nJane Roe\nHead of Libraries",
+    "Decision taken under delegated powers by Jane Roe, Head of Libraries, on 3 March 2025.",
+])
+def test_the_signer_of_a_signature_block_is_the_decision_maker(extractor, block):
+    record = extractor.extract_text(SIGNED_RECORD.format(block=block))
+    assert (record.decision_maker.name, record.decision_maker.title) == ("Jane Roe", "Head of Libraries")
+
+
+@pytest.mark.parametrize("block", [
+    "Signed ..........\nThe decision will be published on the website.",
+    "Signed: ____________\nDate: 3 March 2025",
+])
+def test_a_signature_line_with_no_signer_names_no_one(extractor, block):
+    assert extractor.extract_text(SIGNED_RECORD.format(block=block)).decision_maker is None

@@ -31,6 +31,7 @@ from ..document import STARTS_LIST_ITEM, Line
 from ..layout import Hit, Span, continues
 from ..profile import Profile, any_word, label_key, words_pattern
 from . import Context, Found
+from .dates import find_dates
 
 _LEADING_FILL = re.compile(r"^[\s.…_:·-]+")
 # A word's start: not inside a word, a possessive or a hyphenated compound ("co-director")
@@ -109,6 +110,8 @@ class Grammar:
         self.prefixes = frozenset(w.lower() for w in words["title_prefixes"])
         self.openers = profile.sentence_openers
         self.conjunctions = frozenset(w.lower() for w in words["conjunctions"])
+        # a signature's mark in a value: "(signed) Jane Roe", "[Signature]"
+        self.signature_mark = re.compile(r"[(\[]\s*(?:" + words_pattern(words["signature_words"]) + r")\s*[)\]]", re.IGNORECASE)
         self.verbs = frozenset(w.lower() for w in words["decision_verbs"])
         self.compound = re.compile(r"\s+(?:" + words_pattern(words["conjunctions"]) + r")\s+(?=[A-Z])", re.IGNORECASE)
         # a word introducing a number or an address, with the separator before it, ending where the
@@ -119,6 +122,8 @@ class Grammar:
     # ---- words ---------------------------------------------------------------------------------
     def clean(self, text: str) -> str:
         """Leading dots and rules, content-management marks and spare spaces removed."""
+        if "(" in text or "[" in text:
+            text = self.signature_mark.sub(" ", text)
         text = _LEADING_FILL.sub("", text)
         for mark in self.profile.cms_suffix:
             text = mark.sub("", text)
@@ -341,7 +346,9 @@ class Grammar:
         text = self._current(self.clean(text))
         if not text:
             return None
-        parts = self._parts(text)
+        parts = [part for part in self._parts(text) if not _date_alone(part[1])]  # "…, Head of X, 3 March 2025"
+        if not parts:
+            return None
         name_at = self._name_part(parts, frozenset(persons))
         if name_at is None:
             doubtful = any(self.is_name(part) and not self.role(part) for _, part, _ in parts)
@@ -482,6 +489,12 @@ class Grammar:
             if name[0] >= end and re.fullmatch(r"\s*(?:,|\(|:|[-–])?\s*", text[end : name[0]]):
                 return name
         return None
+
+
+def _date_alone(text: str) -> bool:
+    """The text is a date and nothing else (a signature's date printed after the signer)."""
+    dates = find_dates(text.strip())
+    return len(dates) == 1 and dates[0][1] == 0 and dates[0][2] == len(text.strip())
 
 
 _GRAMMARS: dict[int, Grammar] = {}
@@ -631,6 +644,10 @@ def _labelled_maker(ctx: Context) -> tuple[Found | None, Found | None]:
             span = ctx.layout.line_value(hit)
             reading = read(ctx, span.text) if span else None
             if span is None or reading is None:
+                # "Signature of decision maker: [signed]", the name and post on the lines below
+                below = _with_details_below(ctx, hit, Person())
+                if below.name is not None:
+                    return Found(below, span or ctx.span_of(hit.start, hit.value_start), Method.label), series
                 continue
             if _series(ctx, span.text):
                 series = series or Found(reading.person, span, Method.label, 0.5)
@@ -687,7 +704,30 @@ def _signature(ctx: Context) -> Found | None:
             person = Person(name=person.name, title=_title_under(ctx, span))
         if person.name is not None:
             return Found(person, span or ctx.span_of(hit.start, hit.value_start), Method.label)
+        signer = _signer_below(ctx, hit)
+        if signer is not None:
+            return signer
     return None
+
+
+def _signer_below(ctx: Context, hit: Hit) -> Found | None:
+    """A signature line of rules or dots ("Signed ........ Date ........") with the signer printed
+    on the next line, no label of its own: "Jane Roe, Head of Libraries"."""
+    lines = ctx.document.lines
+    labelled = ctx.memo("labelled_lines", lambda c: c.layout.hit_line_indexes())
+    index = next((i for i in range(hit.line_index + 1, min(len(lines), hit.line_index + 3)) if lines[i].text.strip()), None)
+    if index is None or index in labelled or len(lines[index].text.strip()) > _HEADING * 2:
+        return None
+    line = lines[index]
+    reading = read(ctx, line.text)
+    if reading is None or reading.person.name is None:
+        return None
+    start = line.start + len(line.text) - len(line.text.lstrip())
+    span = ctx.span_of(start, line.start + len(line.text.rstrip()))
+    person = reading.person
+    if person.title is None:
+        person = Person(name=person.name, title=_title_under(ctx, span))  # "Jane Roe" / "Head of Libraries"
+    return Found(person, span, Method.label)
 
 
 def _title_under(ctx: Context, span: Span) -> str | None:
