@@ -1665,6 +1665,8 @@ SIGNED_RECORD = (
     "Signed ............................ Date ....................\nJane Roe, Head of Libraries",
     "Signed: ________________________\nJane Roe\nHead of Libraries",
     "Decision taken under delegated powers by Jane Roe, Head of Libraries, on 3 March 2025.",
+    "Authorised signatory: Jane Roe (Head of Libraries)\nDate of signature: 3rd March 2025",
+    "Officer signature: Jane Roe\nOfficer title: Head of Libraries\nDate signed: 3.3.2025",
 ])
 def test_the_signer_of_a_signature_block_is_the_decision_maker(extractor, block):
     record = extractor.extract_text(SIGNED_RECORD.format(block=block))
@@ -1677,3 +1679,10 @@ def test_the_signer_of_a_signature_block_is_the_decision_maker(extractor, block)
 ])
 def test_a_signature_line_with_no_signer_names_no_one(extractor, block):
     assert extractor.extract_text(SIGNED_RECORD.format(block=block)).decision_maker is None
+
+
+@pytest.mark.parametrize("label", ["Report author", "Author", "Report Author / Contact Officer"])
+def test_an_author_is_the_officer_contact_not_an_authorised_signatory(extractor, label):
+    record = extractor.extract_text(SIGNED_RECORD.format(block=f"{label}: Tom Reddish, Libraries Manager"))
+    assert (record.officer_contact.name, record.officer_contact.title) == ("Tom Reddish", "Libraries Manager")
+    assert record.decision_maker is None
