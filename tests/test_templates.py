@@ -1686,3 +1686,21 @@ def test_an_author_is_the_officer_contact_not_an_authorised_signatory(extractor,
     record = extractor.extract_text(SIGNED_RECORD.format(block=f"{label}: Tom Reddish, Libraries Manager"))
     assert (record.officer_contact.name, record.officer_contact.title) == ("Tom Reddish", "Libraries Manager")
     assert record.decision_maker is None
+
+
+@pytest.mark.parametrize("label", ["Decision made", "Decision taken"])
+def test_a_dates_sentence_does_not_run_on_into_the_next_label(extractor, label):
+    record = extractor.extract_text(
+        f"Officer Decision Record\nSubject: Library opening hours\n{label}: 3 March 2025\nPublished: 4 March 2025\n"
+        "Call-in expires: 10 March 2025\nDecision:\nTo approve the new hours.\n"
+    )
+    assert sorted((d.kind.value, d.value.isoformat()) for d in record.dates) == [
+        ("call_in_expiry", "2025-03-10"), ("decision", "2025-03-03"), ("published", "2025-03-04")]
+
+
+def test_a_date_in_a_sections_prose_still_reads_its_sentence(extractor):
+    record = extractor.extract_text(
+        "Officer Decision Record\nSubject: Library opening hours\nDecision: The new hours were approved; the\n"
+        "call-in period ends on 10 March 2025.\nReasons:\nDemand has changed.\n"
+    )
+    assert [(d.kind.value, d.value.isoformat()) for d in record.dates] == [("call_in_expiry", "2025-03-10")]

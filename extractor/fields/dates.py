@@ -361,6 +361,9 @@ def _prose_dates(ctx: Context, by_line: dict, known: set) -> list[DatedValue]:
     """Dates whose role the sentence around them states ("This decision was published on ...")."""
     # a line with a short labelled value says what its date is; a section's prose is read for it
     labelled_lines = {hit.line_index for hit in ctx.layout.hits if hit.spec.kind == "line"}
+    # a date's sentence never runs on into the next label ("Decision made: 3 March 2025" over
+    # "Call-in expires: 10 March 2025" says nothing of call-in)
+    label_starts = [hit.start for hit in ctx.layout.hits]
     text = ctx.document.text
     out = []
     for line_index, dates in sorted(by_line.items()):
@@ -370,7 +373,9 @@ def _prose_dates(ctx: Context, by_line: dict, known: set) -> list[DatedValue]:
             sentence_start = max(text.rfind(".", 0, start), text.rfind("\n\n", 0, start)) + 1
             settings = ctx.profile.settings
             before = " ".join(text[sentence_start:start].split())[-settings.date_context_before :]
-            after = " ".join(text[end : end + settings.date_context_after].split())
+            following = bisect.bisect_right(label_starts, end)
+            stop = min(end + settings.date_context_after, label_starts[following] if following < len(label_starts) else len(text))
+            after = " ".join(text[end:stop].split())
             kind, phrase = _phrase_kind(ctx, before, after)
             if kind is None or (kind, value) in known:
                 continue
