@@ -1704,3 +1704,39 @@ def test_a_date_in_a_sections_prose_still_reads_its_sentence(extractor):
         "call-in period ends on 10 March 2025.\nReasons:\nDemand has changed.\n"
     )
     assert [(d.kind.value, d.value.isoformat()) for d in record.dates] == [("call_in_expiry", "2025-03-10")]
+
+
+@pytest.mark.parametrize("value, options", [
+    ("No grant: demand on council services would rise.", ["No grant: demand on council services would rise."]),
+    ("No action – the building would stay closed.", ["No action – the building would stay closed."]),
+    ("No", []), ("No.", []), ("None", []), ("No other options were considered.", []), ("No options considered", []),
+    ("No further options", []), ("N/A", []),
+])
+def test_doing_nothing_is_an_option_but_no_is_none(extractor, value, options):
+    record = extractor.extract_text(
+        "Officer Decision Record\nSubject: Food bank grant\nDecision:\nTo award a grant of £20,000.\n"
+        f"Options rejected:\n{value}\n"
+    )
+    assert record.rejected_options == options
+
+
+@pytest.mark.parametrize("footer, council", [
+    ("© Ashdown District Council 2025", "Ashdown District Council"),
+    ("Copyright Greyford Borough Council. All rights reserved.", "Greyford Borough Council"),
+    ("(c) LONDON BOROUGH OF WESTMARSH", "London Borough of Westmarsh"),
+])
+def test_the_council_named_only_in_the_copyright_line(extractor, footer, council):
+    record = extractor.extract_text(
+        "Decision notice\nSubject: Play equipment at Victoria Park\nDecision maker: Head of Leisure\n\nDecision:\n"
+        "To replace the play equipment at Victoria Park.\n\nReasons:\nThe equipment failed its safety inspection.\n\n"
+        f"{footer}\n"
+    )
+    assert record.council == council
+
+
+def test_the_council_at_the_top_comes_before_the_copyright_lines(extractor):
+    record = extractor.extract_text(
+        "Wyvern District Council\nDecision notice\nSubject: Play equipment\n\nDecision:\nTo replace the equipment.\n\n"
+        "© Ashdown District Council 2025 (shared service)\n"
+    )
+    assert record.council == "Wyvern District Council"

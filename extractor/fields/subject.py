@@ -425,24 +425,44 @@ def council(ctx: Context, found: Mapping[str, Found | None]) -> Found | None:
 
 
 def _stated_council(ctx: Context) -> Found | None:
-    """The first council's name in the top lines (the earliest of every pattern's matches). A name
-    is more than its kind: "City Council" or "Full Council" alone names no authority."""
+    """The first council's name in the top lines (the earliest of every pattern's matches), else in
+    the page's copyright line ("© Ashdown District Council"). A name is more than its kind: "City
+    Council" or "Full Council" alone names no authority."""
     head_end = ctx.document.lines[min(ctx.profile.settings.council_head_lines, len(ctx.document.lines)) - 1].end
-    head = ctx.document.text[:head_end]
+    found = _council_in(ctx, 0, head_end)
+    if found is None:
+        marks = tuple(m.lower() for m in ctx.profile.vocabulary["copyright_marks"])
+        for line in reversed(ctx.document.lines):
+            lowered = line.text.lower()
+            after = max((lowered.find(m) + len(m) for m in marks if m in lowered), default=-1)
+            if after >= 0 and (found := _council_in(ctx, line.start + after, line.end)) is not None:
+                break  # the name after the mark: "Copyright Greyford Borough Council"
+    return found
+
+
+def _council_in(ctx: Context, start: int, end: int) -> Found | None:
+    """The first council's name in the document's text from `start` to `end`."""
+    head = ctx.document.text[:end]
     generic = frozenset(w.lower() for w in ctx.profile.vocabulary["council_generic_words"])
+    marks = frozenset(m.lower() for m in ctx.profile.vocabulary["copyright_marks"])
     names: list[tuple[int, int, str]] = []
-    for pattern in ctx.profile.prose_for("council", head):
-        for match in pattern.finditer(head):
+    for pattern in ctx.profile.prose_for("council", head[start:]):
+        for match in pattern.finditer(head, start):
             value = match.group("value")
-            start, end = match.span("value")
+            at, to = match.span("value")
             article = _ARTICLE.match(value)  # "The Highland Council": the name without its article
             if article:
-                start, value = start + article.end(), value[article.end():]
+                at, value = at + article.end(), value[article.end():]
+            first = value.split(maxsplit=1)[0]
+            if first.lower() in marks and len(value.split()) > 2:  # "Copyright Greyford Borough Council"
+                skip = value.index(first) + len(first)
+                skip += len(value[skip:]) - len(value[skip:].lstrip())
+                at, value = at + skip, value[skip:]
             if any(word.lower() not in generic for word in value.split() if word.lower() != "council"):
-                names.append((start, -end, " ".join(value.split())))
+                names.append((at, -to, " ".join(value.split())))
     if not names:
         return None
-    start, end, value = min(names)
+    at, to, value = min(names)
     if value.isupper():
         value = " ".join(w.capitalize() if w not in ("OF", "AND", "UPON") else w.lower() for w in value.split())
-    return Found(value, ctx.span_of(start, -end), Method.pattern)
+    return Found(value, ctx.span_of(at, -to), Method.pattern)
