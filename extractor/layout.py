@@ -306,11 +306,11 @@ class Layout:
         words = label.split()
         if not self._label_shaped(label):
             # a long label: before a ':' ("Any conflict of interest declared by the decision maker
-            # or Portfolio Holder: None"), or numbered and standing alone
+            # or Portfolio Holder: None"), or standing alone, numbered or set apart as a heading
             numbered = match.start("label") > len(text) - len(text.lstrip()) and text.lstrip()[:1].isdigit()
             separator = match.group("sep").strip()
             standalone = match.end() >= len(text.rstrip()) and not self._wraps_on(index)
-            long_heading = separator == ":" or (numbered and not separator and standalone)
+            long_heading = separator == ":" or (not separator and standalone and (numbered or self._stands_apart(index)))
             spec = self._long_heading(label, index) if long_heading else None
             return (match, spec) if spec is not None else (None, None)
         standalone = match.end() >= len(text.rstrip())
@@ -400,12 +400,14 @@ class Layout:
 
     def _stands_apart(self, index: int) -> bool:
         """Line `index` is set apart as a heading: a blank line above it, and below it text that
-        starts anew (a capital, a figure or a list marker), not a sentence that goes on."""
+        starts anew (a capital, a figure or a list marker), the line not going on into it."""
         lines = self.document.lines
         following = self._next_text_line(index)
         if index == 0 or lines[index - 1].text.strip() or following is None:
             return False
         text = lines[following].text.lstrip()
+        if carries_on(lines[index].text, text, self.profile):
+            return False  # "... any dispensation granted by the" / "Proper Officer:": a heading wrapped over a gap
         return text[:1].isupper() or text[:1].isdigit() or bool(STARTS_LIST_ITEM.match(text))
 
     def _next_text_line(self, index: int) -> int | None:

@@ -1740,3 +1740,31 @@ def test_the_council_at_the_top_comes_before_the_copyright_lines(extractor):
         "© Ashdown District Council 2025 (shared service)\n"
     )
     assert record.council == "Wyvern District Council"
+
+
+@pytest.mark.parametrize("line, exempt", [
+    ("Is the decision exempt from call-in? No", None), ("Exempt from call-in: Yes (urgent)", None),
+    ("Is the decision exempt? No", False), ("Exempt information: Yes - paragraph 3", True),
+])
+def test_exempt_from_call_in_says_nothing_of_exempt_information(extractor, line, exempt):
+    record = extractor.extract_text(f"Officer Decision Record\nSubject: Speed limits\n{line}\nDecision:\nTo approve the limits.\n")
+    assert (record.exempt_information.exempt if record.exempt_information else None) == exempt
+
+
+def test_a_long_heading_set_apart_heads_its_section(extractor):
+    record = extractor.extract_text(
+        "Record of Decision by a Cabinet Member\nTitle of decision: Speed limits\n\nDecision\nTo introduce a 20mph limit.\n\n"
+        "Any conflict of interest declared by the Cabinet Member\nNone\n\nSigned: ........\n"
+    )
+    assert record.decision == "To introduce a 20mph limit."
+    assert record.conflicts_of_interest == "None"
+
+
+def test_a_heading_wrapped_over_a_paragraph_gap_is_not_cut_at_the_gap(extractor):
+    record = extractor.extract_text(
+        "Record of Decision\nSubject: Speed limits\n\nDecision:\nTo introduce a 20mph limit.\n\n"
+        "Any interest declared when the decision was taken and any dispensation granted by the\n\nProper Officer:\n\nNone.\n"
+    )
+    # what it was before the gap cut it: no conflicts section, the heading's first half left to the decision
+    assert record.conflicts_of_interest is None
+    assert record.decision.startswith("To introduce a 20mph limit.")
