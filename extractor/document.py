@@ -185,18 +185,24 @@ class LabelShapes:
 
 
 _DIGITS = re.compile(r"\d+")
+# A line that opens or ends with its page's number: "Page 2 of 5 OFFICIAL", "OFFICIAL - Page 2", "2 of 5"
+_PAGE_NUMBER_LINE = re.compile(
+    r"^\W*(?:page\s+\d+\b|\d+\s+of\s+\d+\b)|\bpage\s+\d+(?:\s+of\s+\d+)?\W*$|^\W*\d+\s+of\s+\d+\W*$", re.IGNORECASE)
 
 
 def page_furniture(pages: Sequence[Sequence[str]], edge_lines: int = 3) -> list[set[int]]:
     """For each page (its lines), the indices of its running headers and footers: lines near a page
     edge that recur (digits aside) on several pages, and page numbers. The running header above the
     first page's text is kept there, once: it says what the whole record is ("Decision made on 3 May
-    2024"). A one-page document has none."""
-    if len(pages) < 2:
-        return [set() for _ in pages]
+    2024"). On a one-page document nothing recurs: only a line giving its page number ("Page 1 of 1
+    OFFICIAL") is furniture."""
 
     def edges(lines: Sequence[str]) -> set[int]:
         return set(range(min(edge_lines, len(lines)))) | set(range(max(0, len(lines) - edge_lines), len(lines)))
+
+    if len(pages) < 2:  # nothing recurs: only a page number says what is furniture ("Page 1 of 1 OFFICIAL")
+        return [{i for i in edges(lines) if _PAGE_NUMBER_LINE.search(lines[i]) and len(lines[i].split()) <= 8}
+                for lines in pages]
 
     def shape(line: str) -> str:
         return _DIGITS.sub("#", line.strip().lower())

@@ -90,6 +90,20 @@ def test_the_first_pages_running_header_is_kept_once():
     assert text == "\n".join(["Decision made on 3 May 2024", "Wyvern DC", *bodies])
 
 
+@pytest.mark.parametrize("footer", ["Page 1 of 1   OFFICIAL", "Page 1", "1 of 1", "- Page 1 -", "OFFICIAL - Page 1 of 1"])
+def test_a_one_page_documents_page_number_is_dropped(footer):
+    page = f"Decision notice\nSubject: Bins\nConsultation:\nWard members were consulted.\n{footer}"
+    assert page_furniture([page.split("\n")]) == [{4}]
+    assert footer not in text_document(page, reader="t").text
+
+
+@pytest.mark.parametrize("line", ["See page 4 of the report", "See page 4 of the report for the options considered",
+                                  "Reasons: 2 of 5 bids failed"])
+def test_a_one_page_documents_text_that_mentions_a_page_is_kept(line):
+    page = f"Decision notice\nSubject: Bins\n{line}"
+    assert page_furniture([page.split("\n")]) == [set()]
+
+
 def test_empty_and_whitespace_input_is_an_empty_error():
     for data in (b"", b"   \n\t "):
         with pytest.raises(ExtractionFailure) as raised:
