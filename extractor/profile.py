@@ -168,6 +168,7 @@ class VocabularySpec(_Strict):
     running_text_words: Edit | None = None
     head_breaks: Edit | None = None
     council_generic_words: Edit | None = None
+    other_language_post_words: Edit | None = None
     copyright_marks: Edit | None = None
     money_qualifiers: Edit | None = None
     rate_words: Edit | None = None

@@ -1768,3 +1768,18 @@ def test_a_heading_wrapped_over_a_paragraph_gap_is_not_cut_at_the_gap(extractor)
     # what it was before the gap cut it: no conflicts section, the heading's first half left to the decision
     assert record.conflicts_of_interest is None
     assert record.decision.startswith("To introduce a 20mph limit.")
+
+
+@pytest.mark.parametrize("value, title", [
+    ("Rhian Evans, Pennaeth Tai / Head of Housing", "Head of Housing"),
+    ("Rhian Evans, Head of Housing / Pennaeth Tai", "Head of Housing"),
+    ("Rhian Evans, Prif Weithredwr / Chief Executive", "Chief Executive"),
+    ("Rhian Evans, Head of Planning / Building Control", "Head of Planning / Building Control"),  # one language
+    ("Rhian Evans, Cabinet Member for Housing / Deputy Leader", "Cabinet Member for Housing / Deputy Leader"),
+])
+def test_a_post_printed_in_two_languages_keeps_the_half_odr_reads(extractor, value, title):
+    record = extractor.extract_text(
+        f"Cyngor Sir Wyeford / Wyeford County Council\nOfficer Decision Record\nSubject: Housing allocations\n"
+        f"Decision maker: {value}\nDecision:\nTo approve the allocation scheme.\n"
+    )
+    assert (record.decision_maker.name, record.decision_maker.title) == ("Rhian Evans", title)

@@ -110,6 +110,7 @@ class Grammar:
         self.prefixes = frozenset(w.lower() for w in words["title_prefixes"])
         self.openers = profile.sentence_openers
         self.conjunctions = frozenset(w.lower() for w in words["conjunctions"])
+        self.other_language = any_word(words["other_language_post_words"], re.IGNORECASE)
         # a signature's mark in a value: "(signed) Jane Roe", "[Signature]"
         self.signature_mark = re.compile(r"[(\[]\s*(?:" + words_pattern(words["signature_words"]) + r")\s*[)\]]", re.IGNORECASE)
         self.verbs = frozenset(w.lower() for w in words["decision_verbs"])
@@ -160,8 +161,15 @@ class Grammar:
         return self.strip_honorifics(text) if self.is_name(text) else None
 
     def tidy_title(self, text: str) -> str | None:
-        """A job title as printed, tidied: filler, shouting and a leading 'The' removed."""
+        """A job title as printed, tidied: filler, shouting and a leading 'The' removed; of a title
+        printed in two languages ("Pennaeth Tai / Head of Housing"), the half that names a post."""
         text = re.sub(r"^the\s+", "", self.clean(text), flags=re.IGNORECASE)
+        if text.count(" / ") == 1 and self.other_language.search(text):
+            halves = text.split(" / ")
+            posts = [half for half in halves if not self.other_language.search(half)
+                     and (role := self.role(half)) is not None and not role.body]
+            if len(posts) == 1:
+                text = posts[0]
         return fix_caps(text, self.profile) or None
 
     # ---- roles ---------------------------------------------------------------------------------
