@@ -1783,3 +1783,18 @@ def test_a_post_printed_in_two_languages_keeps_the_half_odr_reads(extractor, val
         f"Decision maker: {value}\nDecision:\nTo approve the allocation scheme.\n"
     )
     assert (record.decision_maker.name, record.decision_maker.title) == ("Rhian Evans", title)
+
+
+@pytest.mark.parametrize("post, portfolio", [
+    ("Cabinet Member for Housing / Deputy Leader", "Housing"),
+    ("Cabinet Member for Housing, Deputy Leader", "Housing"),
+    ("Cabinet Member for Housing and Deputy Leader", "Housing"),
+    ("Cabinet Member for Environment and Leader of the Council", "Environment"),
+    ("Cabinet Member for Finance and Council Services", "Finance and Council Services"),
+    ("Cabinet Member for Highways and Lead Local Flood Authority", "Highways and Lead Local Flood Authority"),
+])
+def test_a_portfolio_ends_where_another_members_post_begins(extractor, post, portfolio):
+    record = extractor.extract_text(
+        f"Record of Decision\nSubject: Housing allocations\nDecision maker: Cllr Ann Lee, {post}\nDecision:\nTo approve the scheme.\n"
+    )
+    assert record.executive_member.portfolio == portfolio

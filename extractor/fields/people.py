@@ -240,6 +240,10 @@ class Grammar:
             if inner and (self.role(inner.group(1)) or not self.area(inner.group(1))):
                 text = text[:bracket]
         run = text.strip(" ,.;:-–") if free else self._capitalised_run(text)
+        for joint in _AREA_JOINT.finditer(run):
+            if self.profile.member_role.match(run, joint.end()):
+                run = run[: joint.start()]  # "Housing / Deputy Leader": another member's post, not the area's
+                break
         run = self.portfolio_word.sub("", run).strip(" ,.;:-–")
         if not run or not (run[0].isupper() or run[0].isdigit()):
             return None
@@ -497,6 +501,10 @@ class Grammar:
             if name[0] >= end and re.fullmatch(r"\s*(?:,|\(|:|[-–])?\s*", text[end : name[0]]):
                 return name
         return None
+
+
+# Where an area may end and another post begin: "Housing / Deputy Leader", "Housing, Deputy Leader"
+_AREA_JOINT = re.compile(r"\s*(?:[,/]|\s[-–]|\band\b)\s*")
 
 
 def _date_alone(text: str) -> bool:
