@@ -1798,3 +1798,22 @@ def test_a_portfolio_ends_where_another_members_post_begins(extractor, post, por
         f"Record of Decision\nSubject: Housing allocations\nDecision maker: Cllr Ann Lee, {post}\nDecision:\nTo approve the scheme.\n"
     )
     assert record.executive_member.portfolio == portfolio
+
+
+def test_a_title_under_the_decision_maker_that_names_no_post_is_the_records_title(extractor):
+    record = extractor.extract_text(
+        "Northshire Combined Authority\nMayoral Decision Notice\nDecision Maker: Jo Bright\n"
+        "Date of Decision: 28 March 2025\nTitle: Adult Skills Fund commissioning plan 2025/26\n"
+        "Decision\nThe Mayor approved the plan.\n"
+    )
+    assert record.subject == "Adult Skills Fund commissioning plan 2025/26"
+    assert (record.decision_maker.name, record.decision_maker.title) == ("Jo Bright", None)
+
+
+@pytest.mark.parametrize("post", ["Town Clerk", "Head of Waste and Street Scene Services", "Borough Solicitor"])
+def test_a_title_under_the_decision_maker_that_names_a_post_is_theirs(extractor, post):
+    record = extractor.extract_text(
+        f"Officer Decision Record\nSubject: Bin collections\nDecision Maker: Jo Bright\nTitle: {post}\nDecision:\nTo approve.\n"
+    )
+    assert record.subject == "Bin collections"
+    assert (record.decision_maker.name, record.decision_maker.title) == ("Jo Bright", post)

@@ -50,6 +50,7 @@ _SENTENCE_END = re.compile(r"(?<![\s.][A-Z])\.(?=\s|$)")
 _FIRST_PERSON = re.compile(r"^[^\S\n]*(?:[^\n:]{0,60}:[^\S\n]*)?I,\s+[^\n]", re.MULTILINE)
 _AS_ROLE_I = re.compile(r"\bAs\s+(?:the\s+)?(?=[A-Z])(?P<role>[^,\n]{3,120}?),?\s+I\b(?!\.)")
 _SENTENCE_WINDOW = 400
+_POST_WORDS = 4  # a post with no head word of the lexicon is short ("Town Clerk", "Borough Solicitor")
 _HEADING = 40  # a shorter line with no comma at its end, above a capital, is a heading
 # A line printed as "Label: value" (a label odr may not know): it starts no sentence of the lines around it.
 _LABEL_LIKE = re.compile(r"^[A-Z][^.:;!?]{0,60}:(?:\s|$)")
@@ -703,7 +704,9 @@ def _with_details_below(ctx: Context, hit: Hit, person: Person) -> Person:
         span = ctx.layout.line_value(later) if later.field in ("signatory_title", "signatory_name") else None
         if span is None:
             continue
-        if later.field == "signatory_title" and person.title is None:
+        if later.field == "signatory_title" and person.title is None and (
+            g.role(span.text) is not None or len(span.text.split()) <= _POST_WORDS
+        ):  # a long 'Title:' that names no post is the record's title (fields/subject.py)
             person = Person(name=person.name, title=g.tidy_title(span.text))
         elif later.field == "signatory_name" and person.name is None and (name := g.name(g.clean(span.text))):
             person = Person(name=name, title=person.title)

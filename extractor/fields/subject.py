@@ -67,7 +67,7 @@ def extract(ctx: Context, found: Mapping[str, Found | None]) -> Found | None:
 
 
 def _title(ctx: Context) -> Title:
-    labelled = [span for _, span in ctx.label_values("subject") if _title_text(span.text)]
+    labelled = [span for _, span in ctx.label_values("subject") if _title_text(span.text)] or _titled(ctx)
     if labelled:
         return _split_code(ctx, _carried_on(ctx, _fullest(labelled)), Method.label)
     for find in (_after_title_heading, _run_on_title, _dated_entry, _heading_block, _head_title):
@@ -80,6 +80,17 @@ def _title(ctx: Context) -> Title:
             span = ctx.span_of(match.start("value"), match.end("value"))
             return Title(Found(_title_text(match.group("value")), span, Method.pattern))
     return Title()
+
+
+def _titled(ctx: Context) -> list[Span]:
+    """'Title:' read as a signer's post because a decision-maker label is above it, whose value names
+    no post and no one ("Title: Adult Skills Fund commissioning plan"): the record's title."""
+    from .people import grammar  # the people grammar tells a post from a title
+
+    g = grammar(ctx.profile)
+    return [span for hit in ctx.layout.all("signatory_title") if label_key(hit.label) == "title"
+            and (span := ctx.layout.line_value(hit)) is not None and _title_text(span.text)
+            and g.role(span.text) is None and not g.is_name(span.text)]
 
 
 def _fullest(spans: list[Span]) -> Span:
