@@ -1817,3 +1817,17 @@ def test_a_title_under_the_decision_maker_that_names_a_post_is_theirs(extractor,
     )
     assert record.subject == "Bin collections"
     assert (record.decision_maker.name, record.decision_maker.title) == ("Jo Bright", post)
+
+
+@pytest.mark.parametrize("head, council", [
+    ("NORTHSHIRE COMBINED AUTHORITY", "Northshire Combined Authority"),
+    ("West Marsh Fire and Rescue Authority", "West Marsh Fire and Rescue Authority"),
+    ("Dales National Park Authority", "Dales National Park Authority"),
+    ("Greater London Authority", "Greater London Authority"),
+    ("The Combined Authority", None), ("Fire and Rescue Authority", None),  # a kind of authority, not one
+])
+def test_the_other_local_authorities_that_publish_decisions(extractor, head, council):
+    record = extractor.extract_text(
+        f"{head}\nDecision Notice\nSubject: Skills plan\nDecision maker: The Mayor\nDecision:\nTo approve the plan.\n"
+    )
+    assert record.council == council
