@@ -168,8 +168,13 @@ class Layout:
             by_meaning = True
             if match is not None and spec is not None and self._reads_as_title(index, spec, text[match.end() :]):
                 match, spec = None, None
-            if spec is not None and spec.kind == "block" and self.hits and self.hits[-1].spec is spec:
-                match, spec = None, None  # "Was any Councillor consulted? Yes" inside Consultation: its own question
+            if match is not None and spec is not None and spec.kind == "block" and self.hits and self.hits[-1].spec is spec:
+                # "Was any Councillor consulted? Yes" inside Consultation: its own question; but the
+                # head of a heading set apart may name another section ("Outcome" then "Reason for
+                # outcome": the reasons, though "outcome" weighs more than "reason")
+                head = self.profile.classify_head(match.group("label")) if self._stands_apart(index) else None
+                spec = head if head is not None and head.kind == "block" and head is not spec else None
+                match = match if spec is not None else None
         if match is not None and spec is not None:
             hit = self._hit(spec, match, index, line, line_start=True)
             hit.by_meaning = by_meaning

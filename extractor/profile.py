@@ -708,6 +708,13 @@ class Profile:
             self._classified[label] = self._classify(label)
         return self._classified[label]
 
+    def classify_head(self, label: str) -> FieldSpec | None:
+        """What the head of a label alone means, its words up to the first that ends a head
+        ("Reason | for outcome"); None when it has no head apart from the whole."""
+        words = label_key(re.sub(r"[^\w\s'-]", " ", label)).split()
+        end = next((i for i, w in enumerate(words) if i and w in self.head_breaks), len(words))
+        return self.classify(" ".join(words[:end])) if end < len(words) else None
+
     def _classify(self, label: str) -> FieldSpec | None:
         if label_key(label) in self.unlabels:
             return None

@@ -1831,3 +1831,19 @@ def test_the_other_local_authorities_that_publish_decisions(extractor, head, cou
         f"{head}\nDecision Notice\nSubject: Skills plan\nDecision maker: The Mayor\nDecision:\nTo approve the plan.\n"
     )
     assert record.council == council
+
+
+@pytest.mark.parametrize("d, r", [("Outcome", "Reason for outcome"), ("Resolution", "Reasons for resolution"),
+                                  ("Outcome", "Grounds for the outcome")])
+def test_a_heading_whose_head_names_another_section_ends_the_one_it_follows(extractor, d, r):
+    record = extractor.extract_text(SECTIONED_RECORD.format(d=d, r=r, o="Options"))
+    assert record.decision == "To approve the new library opening hours."
+    assert record.reasons == "Visitor numbers have changed since 2019."
+
+
+def test_a_question_inside_a_section_stays_in_it(extractor):
+    record = extractor.extract_text(
+        "Officer Decision Record\nSubject: Library hours\nDecision:\nTo approve the new hours.\n\nConsultation:\n"
+        "Ward members were consulted.\nWas any Councillor consulted? Yes\n\nReasons:\nDemand has changed.\n"
+    )
+    assert record.consultation == "Ward members were consulted.\nWas any Councillor consulted? Yes"
