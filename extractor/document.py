@@ -185,6 +185,8 @@ class LabelShapes:
 
 
 _DIGITS = re.compile(r"\d+")
+# Most words of an edge line that may give the page's number ("01/decision/FormC 2", "Page 1 of 1 OFFICIAL")
+_EDGE_LINE_WORDS = 8
 # A line that opens or ends with its page's number: "Page 2 of 5 OFFICIAL", "OFFICIAL - Page 2", "2 of 5"
 _PAGE_NUMBER_LINE = re.compile(
     r"^\W*(?:page\s+\d+\b|\d+\s+of\s+\d+\b)|\bpage\s+\d+(?:\s+of\s+\d+)?\W*$|^\W*\d+\s+of\s+\d+\W*$", re.IGNORECASE)
@@ -201,7 +203,7 @@ def page_furniture(pages: Sequence[Sequence[str]], edge_lines: int = 3) -> list[
         return set(range(min(edge_lines, len(lines)))) | set(range(max(0, len(lines) - edge_lines), len(lines)))
 
     if len(pages) < 2:  # nothing recurs: only a page number says what is furniture ("Page 1 of 1 OFFICIAL")
-        return [{i for i in edges(lines) if _PAGE_NUMBER_LINE.search(lines[i]) and len(lines[i].split()) <= 8}
+        return [{i for i in edges(lines) if _PAGE_NUMBER_LINE.search(lines[i]) and len(lines[i].split()) <= _EDGE_LINE_WORDS}
                 for lines in pages]
 
     def shape(line: str) -> str:
@@ -230,7 +232,7 @@ def page_furniture(pages: Sequence[Sequence[str]], edge_lines: int = 3) -> list[
 def _carries_page_number(line: str, number: int) -> bool:
     """A short edge line that begins or ends with its own page's number ("01/decision/FormC 2")."""
     words = line.split()
-    if not words or len(line) > 80 or len(words) > 8:
+    if not words or len(line) > 80 or len(words) > _EDGE_LINE_WORDS:
         return False
     return len(words) > 1 and str(number) in (words[0], words[-1]) and not line.rstrip().endswith(".")
 

@@ -309,21 +309,22 @@ class Layout:
             return None, None
         label = match.group("label").strip()
         words = label.split()
+        standalone = match.end() >= len(text.rstrip())
+        separator = match.group("sep").strip()
         if not self._label_shaped(label):
             # a long label: before a ':' ("Any conflict of interest declared by the decision maker
             # or Portfolio Holder: None"), or standing alone, numbered or set apart as a heading
             numbered = match.start("label") > len(text) - len(text.lstrip()) and text.lstrip()[:1].isdigit()
-            separator = match.group("sep").strip()
-            standalone = match.end() >= len(text.rstrip()) and not self._wraps_on(index)
-            long_heading = separator == ":" or (not separator and standalone and (numbered or self._stands_apart(index)))
+            long_heading = separator == ":" or (
+                not separator and standalone and not self._wraps_on(index) and (numbered or self._stands_apart(index))
+            )
             spec = self._long_heading(label, index) if long_heading else None
             return (match, spec) if spec is not None else (None, None)
-        standalone = match.end() >= len(text.rstrip())
-        separator = match.group("sep").strip()
-        heading_case = (label.isupper() and len(label) > 3) or self._heading_line(label, index)
+        heading_line = self._heading_line(label, index)
+        heading_case = (label.isupper() and len(label) > 3) or (heading_line and self._title_cased(label))
         if not separator and (
             self.profile.is_title_heading(label)  # "KENT COUNTY COUNCIL – RECORD OF DECISION": the page's heading
-            or not (heading_case or self._heading_line(label, index, title_case=False))
+            or not (heading_case or heading_line)
         ):
             return None, None
         spec = self.profile.classify(label)
@@ -372,17 +373,21 @@ class Layout:
         """A phrase holding a decision's verb ("Approve:", "The Director approved:"): text, not a label."""
         return any(w.lower().startswith(self.profile.lead_in_verbs) for w in label.split())
 
-    def _heading_line(self, label: str, index: int, *, title_case: bool = True) -> bool:
+    @staticmethod
+    def _title_cased(label: str) -> bool:
+        """At least half the label's longer words are capitalised ("Review of Funding for Community Groups")."""
+        long_words = [w for w in label.split() if len(w) >= 4]
+        return sum(w[0].isupper() for w in long_words) * 2 >= len(long_words)
+
+    def _heading_line(self, label: str, index: int) -> bool:
         """A capitalised line with no separator may be a title ("Review of Funding for Community
-        Groups"), so it heads a section only when it is short, in title case (unless `title_case`
-        is False), ends without punctuation, and is neither the line after a page heading nor the
-        value of a label standing alone just above it."""
+        Groups"), so it heads a section only when it is short, ends without punctuation, and is
+        neither the line after a page heading nor the value of a label standing alone just above
+        it (whether its case makes it a heading is `_title_cased`'s to say)."""
         words = label.split()
-        long_words = [w for w in words if len(w) >= 4]
         if (
             len(words) > self.profile.settings.max_heading_words
             or label[-1] in ".,;"
-            or (title_case and sum(w[0].isupper() for w in long_words) * 2 < len(long_words))
             or self._names_a_decision(label)
             or self._job_title(label)
         ):

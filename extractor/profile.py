@@ -712,8 +712,12 @@ class Profile:
         """What the head of a label alone means, its words up to the first that ends a head
         ("Reason | for outcome"); None when it has no head apart from the whole."""
         words = label_key(re.sub(r"[^\w\s'-]", " ", label)).split()
-        end = next((i for i, w in enumerate(words) if i and w in self.head_breaks), len(words))
+        end = self._head_end(words)
         return self.classify(" ".join(words[:end])) if end < len(words) else None
+
+    def _head_end(self, words: list[str]) -> int:
+        """Where a label's head ends: at its first word (after the first) that breaks a head."""
+        return next((i for i, w in enumerate(words) if i and w in self.head_breaks), len(words))
 
     def _classify(self, label: str) -> FieldSpec | None:
         if label_key(label) in self.unlabels:
@@ -721,7 +725,7 @@ class Profile:
         words = label_key(re.sub(r"[^\w\s'-]", " ", label)).replace("'", "").split()
         if not words:
             return None
-        head_end = next((i for i, w in enumerate(words) if i and w in self.head_breaks), len(words))
+        head_end = self._head_end(words)
         question = words[0] in self.question_words  # "Is the Decision Maker aware ...?" asks yes or no
         scores: dict[str, float] = {}
         for spec in self.fields.values():

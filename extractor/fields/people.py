@@ -52,6 +52,7 @@ _AS_ROLE_I = re.compile(r"\bAs\s+(?:the\s+)?(?=[A-Z])(?P<role>[^,\n]{3,120}?),?\
 _SENTENCE_WINDOW = 400
 _POST_WORDS = 4  # a post with no head word of the lexicon is short ("Town Clerk", "Borough Solicitor")
 _HEADING = 40  # a shorter line with no comma at its end, above a capital, is a heading
+_SIGNER_LINE = 80  # longest line under a signature read as its signer ("Jane Roe, Head of Libraries")
 # A line printed as "Label: value" (a label odr may not know): it starts no sentence of the lines around it.
 _LABEL_LIKE = re.compile(r"^[A-Z][^.:;!?]{0,60}:(?:\s|$)")
 _MEMBER_SENTENCES = 20  # sentences naming a member read for one who was consulted
@@ -735,7 +736,7 @@ def _signer_below(ctx: Context, hit: Hit) -> Found | None:
     lines = ctx.document.lines
     labelled = ctx.memo("labelled_lines", lambda c: c.layout.hit_line_indexes())
     index = next((i for i in range(hit.line_index + 1, min(len(lines), hit.line_index + 3)) if lines[i].text.strip()), None)
-    if index is None or index in labelled or len(lines[index].text.strip()) > _HEADING * 2:
+    if index is None or index in labelled or len(lines[index].text.strip()) > _SIGNER_LINE:
         return None
     line = lines[index]
     reading = read(ctx, line.text)

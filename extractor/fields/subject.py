@@ -14,6 +14,7 @@ from ..document import BlockKind, Line
 from ..layout import Span, continues
 from ..profile import STOP, label_key
 from . import Context, Found
+from .people import grammar
 
 # A URL, markup, a date, a first-person sentence, or two sentences: not a title.
 _NOT_A_TITLE = re.compile(r"https?://|<|^\d{1,2}/\d{1,2}/\d{2,4}|^(?:I|We),\s|(?-i:[a-z0-9)]\.\s+[A-Z])", re.IGNORECASE)
@@ -85,9 +86,7 @@ def _title(ctx: Context) -> Title:
 def _titled(ctx: Context) -> list[Span]:
     """'Title:' read as a signer's post because a decision-maker label is above it, whose value names
     no post and no one ("Title: Adult Skills Fund commissioning plan"): the record's title."""
-    from .people import grammar  # the people grammar tells a post from a title
-
-    g = grammar(ctx.profile)
+    g = grammar(ctx.profile)  # the people grammar tells a post from a title
     return [span for hit in ctx.layout.all("signatory_title") if label_key(hit.label) == "title"
             and (span := ctx.layout.line_value(hit)) is not None and _title_text(span.text)
             and g.role(span.text) is None and not g.is_name(span.text)]
@@ -440,22 +439,22 @@ def _stated_council(ctx: Context) -> Found | None:
     the page's copyright line ("© Ashdown District Council"). A name is more than its kind: "City
     Council" or "Full Council" alone names no authority."""
     head_end = ctx.document.lines[min(ctx.profile.settings.council_head_lines, len(ctx.document.lines)) - 1].end
-    found = _council_in(ctx, 0, head_end)
+    marks = tuple(m.lower() for m in ctx.profile.vocabulary["copyright_marks"])
+    found = _council_in(ctx, 0, head_end, marks)
     if found is None:
-        marks = tuple(m.lower() for m in ctx.profile.vocabulary["copyright_marks"])
         for line in reversed(ctx.document.lines):
             lowered = line.text.lower()
             after = max((lowered.find(m) + len(m) for m in marks if m in lowered), default=-1)
-            if after >= 0 and (found := _council_in(ctx, line.start + after, line.end)) is not None:
+            if after >= 0 and (found := _council_in(ctx, line.start + after, line.end, marks)) is not None:
                 break  # the name after the mark: "Copyright Greyford Borough Council"
     return found
 
 
-def _council_in(ctx: Context, start: int, end: int) -> Found | None:
-    """The first council's name in the document's text from `start` to `end`."""
+def _council_in(ctx: Context, start: int, end: int, marks: tuple[str, ...]) -> Found | None:
+    """The first council's name in the document's text from `start` to `end`; a copyright mark
+    (`marks`, lower case) opening it is not part of it."""
     head = ctx.document.text[:end]
     generic = frozenset(w.lower() for w in ctx.profile.vocabulary["council_generic_words"])
-    marks = frozenset(m.lower() for m in ctx.profile.vocabulary["copyright_marks"])
     names: list[tuple[int, int, str]] = []
     for pattern in ctx.profile.prose_for("council", head[start:]):
         for match in pattern.finditer(head, start):
@@ -466,9 +465,8 @@ def _council_in(ctx: Context, start: int, end: int) -> Found | None:
                 at, value = at + article.end(), value[article.end():]
             first = value.split(maxsplit=1)[0]
             if first.lower() in marks and len(value.split()) > 2:  # "Copyright Greyford Borough Council"
-                skip = value.index(first) + len(first)
-                skip += len(value[skip:]) - len(value[skip:].lstrip())
-                at, value = at + skip, value[skip:]
+                rest = value[len(first):].lstrip()
+                at, value = at + len(value) - len(rest), rest
             if any(word.lower() not in generic for word in value.split() if word.lower() != "council"):
                 names.append((at, -to, " ".join(value.split())))
     if not names:
